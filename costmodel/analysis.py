@@ -1,0 +1,106 @@
+"""The public pipeline: spec file → Network → Graph → Analysis.
+
+    net = load_spec("specs/mobilenet_v2.yaml")
+    a = analyse(net, {"alpha": Fraction(1, 2)})            # numbers: exact ints
+    a = analyse(net, symbolic=["resolution"])               # a formula in `resolution`
+
+A symbol declared with ``multiple_of: m`` is analysed as m·q with q a positive integer, so the
+floors of strided sizes simplify exactly; `closed_form` substitutes q = name/m back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from costmodel import numbers as num
+from costmodel.cost import Analysis, evaluate
+from costmodel.errors import SpecError, UsageError, did_you_mean, one_of
+from costmodel.graph.build import build
+from costmodel.spec import expr as ex
+from costmodel.spec.model import Network
+from costmodel.spec.validate import validate
+from costmodel.spec.yaml_io import MAX_SPEC_BYTES, load
+
+
+def load_spec(path: str) -> Network:
+    """Read, parse and validate a spec file (errors: SpecError/SpecErrors)."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_SPEC_BYTES + 1)
+    except OSError as e:
+        raise UsageError(f"cannot read spec '{path}': {e.strerror}") from None
+    if len(raw) > MAX_SPEC_BYTES:
+        raise SpecError(f"spec is larger than the limit of {MAX_SPEC_BYTES} bytes", "", path, 1, 1)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise SpecError(f"spec is not UTF-8 text ({e.reason})", "", path, 1, 1) from None
+    return load_text(text, path)
+
+
+def load_text(text: str, file: str = "<spec>") -> Network:
+    """Parse and validate spec text."""
+    return validate(load(text, file), file)
+
+
+@dataclass
+class Symbols:
+    """Symbol values for one analysis: env for evaluation, and the back-substitution."""
+    env: dict
+    shown: dict                      # name → value as the user sees it
+    back: dict = field(default_factory=dict)   # sympy q → name/m
+
+
+def parse_value(text: str, name: str) -> Any:
+    """A --set value: a number or an arithmetic expression of numbers."""
+    try:
+        e = ex.parse(text)
+        if e.names:
+            raise ex.ExprError(f"names are not allowed in a value: {', '.join(sorted(e.names))}")
+        return e.evaluate({})
+    except ex.ExprError as err:
+        raise UsageError(f"--set {name}={text}: {err}") from None
+
+
+def symbols(net: Network, values: dict | None = None, symbolic: Iterable[str] = ()) -> Symbols:
+    """Resolve symbol values: --set values, free (symbolic) names, else spec defaults."""
+    values, symbolic = dict(values or {}), list(symbolic)
+    for name in list(values) + symbolic:
+        if name not in net.symbols:
+            raise UsageError(f"unknown symbol '{name}'; symbols of {net.name or net.file}: "
+                             f"{one_of(net.symbols)}{did_you_mean(name, net.symbols)}")
+    env, shown, back = {}, {}, {}
+    for name, sd in net.symbols.items():
+        if name in symbolic:
+            from costmodel import symbolic as sy
+            sym = sy.symbol(name)
+            if sd.multiple_of:
+                q = sy.quotient_symbol(name)
+                env[name], back[q] = sd.multiple_of * q, sym / sd.multiple_of
+            else:
+                env[name] = sym
+            shown[name] = name
+        else:
+            v = values[name] if name in values else sd.default.evaluate({})
+            env[name] = shown[name] = v
+    return Symbols(env, shown, back)
+
+
+def analyse(net: Network, values: dict | None = None, symbolic: Iterable[str] = (),
+            ideal: bool = False) -> Analysis:
+    """Build the graph and cost it. `values`: symbol → number; `symbolic`: names kept free."""
+    syms = symbols(net, values, symbolic)
+    if any(num.is_numeric(v) and v <= 0 for v in syms.env.values()):
+        bad = next(k for k, v in syms.env.items() if num.is_numeric(v) and v <= 0)
+        raise UsageError(f"symbol '{bad}' must be positive, got {syms.env[bad]}")
+    analysis = evaluate(build(net, syms.env, ideal))
+    analysis.symbols = syms
+    return analysis
+
+
+def closed_form(value: Any, syms: Symbols) -> Any:
+    """Substitute name = m·q back (q = name/m) and expand: an exact formula in the names."""
+    if num.is_numeric(value):
+        return value
+    import sympy
+    return sympy.expand(value.subs(syms.back)) if syms.back else sympy.expand(value)

@@ -1,0 +1,64 @@
+"""Command line: `costmodel <command> ...`. Each command is a module in costmodel/commands
+with NAME, HELP, add_arguments(parser) and run(args, out) -> exit code; nothing else lists
+them. Exit codes: 0 ok, 1 bad spec, 2 bad command-line usage. Errors caused by input are
+printed as one line each (never a traceback)."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from typing import TextIO
+
+from costmodel.errors import CostModelError, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _commands() -> list:
+    import costmodel.commands as pkg
+    mods = [importlib.import_module(f"{pkg.__name__}.{m.name}")
+            for m in pkgutil.iter_modules(pkg.__path__) if not m.name.startswith("_")]
+    return sorted(mods, key=lambda m: getattr(m, "ORDER", 50))
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="costmodel", description="Exact, symbolic cost of CNN specs: "
+                     "params, multiply-adds, FLOPs and memory access, with the why.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for mod in _commands():
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+        mod.add_arguments(p)
+        p.set_defaults(run=mod.run)
+    return parser
+
+
+def main(argv: list[str] | None = None, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    """Run one command; returns the exit code (0 ok, 1 spec error, 2 usage error)."""
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        parser = make_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as e:          # --help / --version
+            return int(e.code or 0)
+        if not getattr(args, "run", None):
+            parser.print_help(err)
+            return 2
+        return args.run(args, out)
+    except UsageError as e:
+        err.write(f"costmodel: error: {e}\n" if not str(e).startswith("costmodel") else f"{e}\n")
+        return 2
+    except CostModelError as e:
+        err.write(f"{e}\n")
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

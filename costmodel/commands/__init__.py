@@ -1,0 +1,2 @@
+"""CLI commands, one module each (NAME, HELP, add_arguments, run). Shared option helpers
+live in _options.py."""

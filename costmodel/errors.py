@@ -1,0 +1,49 @@
+"""Error types. Every error a user can cause is a CostModelError; anything else is a bug.
+
+`SpecError` renders compiler-style, ``file:line:col: error: <where>: <what>``, so editors can
+jump to it. `SpecErrors` carries several independent errors found in one validation pass.
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Iterable
+
+
+class CostModelError(Exception):
+    """Base class of every error caused by user input (spec file or command line)."""
+
+
+class UsageError(CostModelError):
+    """Bad command-line usage (exit code 2)."""
+
+
+class SpecError(CostModelError):
+    """A problem located in a spec file."""
+
+    def __init__(self, message: str, where: str = "", file: str = "<spec>",
+                 line: int = 0, col: int = 0):
+        super().__init__(message)
+        self.message, self.where, self.file, self.line, self.col = message, where, file, line, col
+
+    def __str__(self) -> str:
+        where = f"{self.where}: " if self.where else ""
+        return f"{self.file}:{self.line}:{self.col}: error: {where}{self.message}"
+
+
+class SpecErrors(CostModelError):
+    """Several SpecErrors found in one pass; printed one per line."""
+
+    def __init__(self, errors: list[SpecError]):
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ' (did you mean 'x'?)' suffix when a close match exists, else ''."""
+    close = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def one_of(choices: Iterable[str]) -> str:
+    """Render the legal alternatives, sorted, for an error message."""
+    return ", ".join(sorted(set(choices))) or "(none)"

@@ -1,0 +1,1 @@
+"""Stages 3-4: validated spec → expanded, shape-propagated layer graph."""

@@ -1,0 +1,265 @@
+"""Stages 3-4: expand a validated `Network` into a layer graph and propagate shapes.
+
+Expansion and shape propagation are one walk because they depend on each other: a block
+body may use `cin`/`hin`/`win`, the shape entering the call, which is known only once the
+layers before it are shaped. Blocks, repeats, tables and residuals disappear here; what is
+left is a list of `Node`s in execution order (each knowing its producers, so it is a DAG)
+and the `Group`s (block calls, merges) that the report folds with `--depth`.
+
+Every node gets a readable path, e.g. `stage3/ir2/dwconv`: an entry is named after its
+kind or block (or its `name:`), with a 1-based index when the name repeats in its body.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from costmodel import layers, numbers as num
+from costmodel.errors import SpecError
+from costmodel.layers.base import LayerError, LayerKind, Shape
+from costmodel.spec import expr as ex
+from costmodel.spec.model import Call, Layer, Merge, Network, Pos, Repeat, Table
+
+MAX_NODES = 2_000_000     # bounded work: the largest zoo network has under 1,000 layers
+MAX_DIM = 2 ** 31         # bounded sizes: channels, height and width
+JOIN_NAMES = {"add": "sum", "mul": "scale", "concat": "join", "split": "join"}
+
+
+@dataclass
+class Node:
+    """One layer in execution order. `inputs` are producer indices (-1: network input)."""
+    path: str
+    layer: LayerKind
+    inputs: tuple
+    x: Shape              # the input (for merges: the shape entering the branches)
+    xs: tuple             # merges: branch outputs; otherwise (x,)
+    y: Shape
+    pos: Pos
+
+    @property
+    def kind(self) -> str:
+        return self.layer.name
+
+
+@dataclass
+class Group:
+    """A block call or merge: nodes[start:end] of the graph, shown as one folded row."""
+    path: str
+    label: str
+    start: int
+    end: int = 0
+
+
+@dataclass
+class Graph:
+    network: Network
+    env: dict             # symbol → value used
+    input: Shape
+    nodes: list = field(default_factory=list)
+    groups: list = field(default_factory=list)
+
+
+def build(net: Network, env: dict, ideal: bool = False) -> Graph:
+    """Expand `net` with symbol values `env` (numbers or sympy symbols) and shape every node.
+
+    `ideal` evaluates make_divisible(x, d) as x (ideal, unrounded widths)."""
+    return _Builder(net, env, ideal).run()
+
+
+class _Builder:
+    def __init__(self, net: Network, env: dict, ideal: bool):
+        self.net, self.env, self.ideal = net, env, ideal
+        self.kinds = layers.kinds()
+
+    def run(self) -> Graph:
+        pos = self.net.pos
+        x = Shape(*(self.value(e, self.env, Pos(pos.file, pos.line, pos.col, "input"))
+                    for e in self.net.input))
+        self.check_shape(x, pos, "input", "the input")
+        self.graph = Graph(self.net, dict(self.env), x)
+        scope = dict(self.env, cin=x.c, hin=x.h, win=x.w)
+        self.body(self.net.layers, scope, x, -1, "")
+        return self.graph
+
+    # -- evaluation helpers ------------------------------------------------------------------
+    def fail(self, pos: Pos, path: str, msg: str) -> SpecError:
+        where = f"{pos.where} → {path}" if path else pos.where
+        return SpecError(msg, where, pos.file, pos.line, pos.col)
+
+    def value(self, e: ex.Expr, env: dict, pos: Pos, path: str = "") -> Any:
+        try:
+            v = e.evaluate(env, self.ideal)
+        except ex.ExprError as err:
+            raise self.fail(pos, path, f"{err} in '{e.text}'") from None
+        except ZeroDivisionError:
+            raise self.fail(pos, path, f"division by zero in '{e.text}'") from None
+        if not num.is_numeric(v) and (v.has(_nan()) or not v.free_symbols and not v.is_finite):
+            raise self.fail(pos, path, f"'{e.text}' is not a finite number")
+        return v
+
+    def check_shape(self, s: Shape, pos: Pos, path: str, what: str) -> None:
+        for dim, v in zip(("channels", "height", "width"), (s.c, s.h, s.w)):
+            if not num.is_numeric(v):
+                continue
+            if not num.is_integer(v) or v < 1:
+                raise self.fail(pos, path, f"{what} has {dim} {v}: sizes must be positive "
+                                f"integers (shape {s})")
+            if v > MAX_DIM:
+                raise self.fail(pos, path, f"{what} has {dim} {v}, above the limit {MAX_DIM}")
+
+    # -- bodies ------------------------------------------------------------------------------
+    def body(self, entries: tuple, env: dict, x: Shape, producer: int, prefix: str) -> tuple:
+        items = []
+        self.flatten(entries, env, items)
+        for (entry, name) in zip(items, _names(items)):
+            x, producer = self.entry(entry, env, x, producer, prefix + name)
+        return x, producer
+
+    def flatten(self, entries: tuple, env: dict, out: list) -> None:
+        """Inline repeats and tables into a list of layers, calls and merges."""
+        for e in entries:
+            if isinstance(e, Repeat):
+                n = self.value(e.n, env, e.pos)
+                if not num.is_numeric(n) or not num.is_integer(n) or n < 0:
+                    raise self.fail(e.pos, "", f"repeat count must be a non-negative integer, got {n}")
+                if n * max(1, len(e.body)) + len(out) > MAX_NODES:
+                    raise self.fail(e.pos, "", f"repeat of {n} exceeds the limit of {MAX_NODES} layers")
+                for _ in range(int(n)):
+                    self.flatten(e.body, env, out)
+            elif isinstance(e, Table):
+                out.extend(Call(e.block, dict(zip(e.columns, row)), pos, e.name) for row, pos in e.rows)
+            else:
+                out.append(e)
+
+    def entry(self, e, env: dict, x: Shape, producer: int, path: str) -> tuple:
+        if isinstance(e, Layer):
+            return self.layer(e, env, x, producer, path)
+        if isinstance(e, Call):
+            return self.call(e, env, x, producer, path)
+        return self.merge(e, env, x, producer, path)
+
+    def layer(self, e: Layer, env: dict, x: Shape, producer: int, path: str) -> tuple:
+        layer = self.instantiate(e.kind, e.args, env, e.pos, path)
+        try:
+            y = layer.out_shape(x)
+        except LayerError as err:
+            raise self.fail(e.pos, path, f"{err} (input {x})") from None
+        self.check_shape(y, e.pos, path, f"{e.kind} output (input {x})")
+        return y, self.add_node(Node(path, layer, (producer,), x, (x,), y, e.pos))
+
+    def call(self, e: Call, env: dict, x: Shape, producer: int, path: str,
+             group: bool = True) -> tuple:
+        block = self.net.blocks[e.block]
+        inner = {k: v for k, v in self.env.items()}
+        inner.update(cin=x.c, hin=x.h, win=x.w)
+        for k, v in e.args.items():
+            inner[k] = self.value(v, env, e.pos, path)
+        for k, v in block.defaults.items():
+            if k not in e.args:
+                inner[k] = self.value(v, inner, block.pos, path)
+        opened = self.open_group(path, e.block) if group else None
+        out = self.body(block.body, inner, x, producer, path + "/")
+        if opened:
+            opened.end = len(self.graph.nodes)
+        return out
+
+    def merge(self, e: Merge, env: dict, x: Shape, producer: int, path: str) -> tuple:
+        layer = self.instantiate(e.kind, e.args, env, e.pos, path)
+        try:
+            starts = layer.branch_inputs(x, len(e.branches))
+        except LayerError as err:
+            raise self.fail(e.pos, path, f"{err} (input {x})") from None
+        group = self.open_group(path, "residual" if e.residual else e.kind)
+        many = sum(1 for b in e.branches if b) > 1
+        outs, producers = [], []
+        for i, (branch, start) in enumerate(zip(e.branches, starts), 1):
+            self.check_shape(start, e.pos, path, f"branch {i} input")
+            prefix = f"{path}/b{i}/" if many else f"{path}/"
+            if e.residual and len(branch) == 1 and isinstance(branch[0], Call) and not branch[0].name:
+                y, p = self.call(branch[0], env, start, producer, path, group=False)
+            else:
+                y, p = self.body(branch, env, start, producer, prefix) if branch else (start, producer)
+            outs.append(y)
+            producers.append(p)
+        try:
+            y = layer.merge_shape(outs)
+        except LayerError as err:
+            raise self.fail(e.pos, path, str(err)) from None
+        node = Node(f"{path}/{JOIN_NAMES.get(e.kind, e.kind)}", layer, tuple(producers), x,
+                    tuple(outs), y, e.pos)
+        index = self.add_node(node)
+        group.end = len(self.graph.nodes)
+        return y, index
+
+    def instantiate(self, kind: str, args: dict, env: dict, pos: Pos, path: str) -> LayerKind:
+        cls = self.kinds[kind]
+        merged = dict(self.net.defaults.get(kind, {}))
+        merged.update(args)
+        values = {}
+        for arg in cls.args:
+            if arg.name not in merged:
+                continue
+            raw = merged[arg.name]
+            if isinstance(raw, ex.Expr):
+                v = self.value(raw, env, pos, path)
+            elif isinstance(raw, tuple):
+                v = tuple(self.value(r, env, pos, path) for r in raw)
+            else:
+                v = raw
+            values[arg.name] = self.check_arg(arg, v, pos, path)
+        return cls(**values)
+
+    def check_arg(self, arg, v: Any, pos: Pos, path: str) -> Any:
+        if arg.type in ("int", "nonneg", "pad") and num.is_numeric(v):
+            low = 1 if arg.type == "int" else 0
+            if not num.is_integer(v) or v < low:
+                need = "a positive integer" if low else "a non-negative integer"
+                raise self.fail(pos, path, f"argument '{arg.name}' must be {need}, got {v}")
+            if v > MAX_DIM:
+                raise self.fail(pos, path, f"argument '{arg.name}' is {v}, above the limit {MAX_DIM}")
+        return v
+
+    def open_group(self, path: str, label: str) -> Group:
+        g = Group(path, label, len(self.graph.nodes))
+        self.graph.groups.append(g)
+        return g
+
+    def add_node(self, node: Node) -> int:
+        if len(self.graph.nodes) >= MAX_NODES:
+            raise self.fail(node.pos, node.path, f"the network has more than {MAX_NODES} layers")
+        self.graph.nodes.append(node)
+        return len(self.graph.nodes) - 1
+
+
+def _base_name(e) -> str:
+    if e.name:
+        return e.name
+    if isinstance(e, Layer):
+        return e.kind
+    if isinstance(e, Call):
+        return e.block
+    if e.residual:
+        body = e.branches[0]
+        return body[0].block if len(body) == 1 and isinstance(body[0], Call) else "residual"
+    return e.kind
+
+
+def _names(items: list) -> list:
+    """Unique names within one body: a repeated base name gets a 1-based index."""
+    bases = [_base_name(e) for e in items]
+    counts: dict[str, int] = {}
+    for b in bases:
+        counts[b] = counts.get(b, 0) + 1
+    seen: dict[str, int] = {}
+    out = []
+    for b in bases:
+        if counts[b] == 1:
+            out.append(b)
+            continue
+        seen[b] = seen.get(b, 0) + 1
+        out.append(f"{b}_{seen[b]}" if b[-1].isdigit() else f"{b}{seen[b]}")
+    return out
+
+
+def _nan():
+    return num._sympy().nan

@@ -1,0 +1,154 @@
+"""What a layer kind is: its arguments, its output shape and its cost, in one class.
+
+Every kind lives in one module of this package and registers itself with `@register`.
+Formulas use plain operators and `costmodel.numbers` helpers, so one formula serves the
+numeric pipeline (int/Fraction) and the symbolic one (sympy).
+
+Cost fields (element counts, ShuffleNet V2 Sec. 2 for the memory terms):
+  params       trainable parameters as PyTorch counts them (BN gamma/beta, never running stats)
+  madds        multiply-adds of conv and fc layers (the papers' "FLOPs")
+  extra_flops  every other floating-point op: bias adds, BN, activations, pooling, add, mul
+  read_act / write_act / read_weight   feature-map reads, writes, and parameter reads
+Derived: flops = 2·madds + extra_flops; mem_access = read_act + write_act + read_weight.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+from costmodel import numbers as num
+
+REQUIRED = object()
+
+
+class LayerError(Exception):
+    """A layer that cannot be applied to its input; the builder adds path and position."""
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A feature map: channels × height × width (batch 1)."""
+    c: Any
+    h: Any
+    w: Any
+
+    @property
+    def numel(self) -> Any:
+        return self.c * self.h * self.w
+
+    def __str__(self) -> str:
+        return "×".join(str(v) for v in (self.c, self.h, self.w))
+
+
+@dataclass(frozen=True)
+class Cost:
+    """Exact cost of one layer (see the module docstring for each field)."""
+    params: Any = 0
+    madds: Any = 0
+    extra_flops: Any = 0
+    read_act: Any = 0
+    write_act: Any = 0
+    read_weight: Any = 0
+
+    @property
+    def flops(self) -> Any:
+        return 2 * self.madds + self.extra_flops
+
+    @property
+    def mem_access(self) -> Any:
+        return self.read_act + self.write_act + self.read_weight
+
+    @staticmethod
+    def sum(costs: list["Cost"]) -> "Cost":
+        """Field-wise total (one sympy.Add per field when symbolic, never quadratic)."""
+        return Cost(*(num.total(getattr(c, f.name) for c in costs) for f in fields(Cost)))
+
+
+@dataclass(frozen=True)
+class Arg:
+    """A layer argument: spec key (a paper letter), default, type and meaning.
+
+    type: 'int' (positive integer), 'nonneg' (integer >= 0), 'size' (positive, any
+    expression), 'bool', 'pad' (integer >= 0, 'same' or 'valid'), 'sizes' (list of 'size').
+    """
+    name: str
+    default: Any = REQUIRED
+    type: str = "int"
+    doc: str = ""
+
+
+class LayerKind:
+    """Base of every layer kind. Subclasses set `name`, `args`, a docstring and `EXAMPLES`."""
+    name: ClassVar[str] = ""
+    args: ClassVar[tuple] = ()
+    merge: ClassVar[bool] = False        # a merge takes branches (add, concat, mul, split)
+    normalisation: ClassVar[bool] = False  # BN: left out of `params_without_bn`
+    elementwise: ClassVar[bool] = False  # G4: ReLU, add, BN, ... (low madds, high mem_access)
+
+    def __init__(self, **values: Any):
+        for arg in self.args:
+            setattr(self, arg.name, values.get(arg.name, arg.default))
+
+    def arg_values(self) -> dict:
+        return {a.name: getattr(self, a.name) for a in self.args}
+
+    # ordinary kinds
+    def out_shape(self, x: Shape) -> Shape:
+        return x
+
+    def cost(self, x: Shape, y: Shape) -> Cost:
+        raise NotImplementedError
+
+    # merge kinds
+    def branch_inputs(self, x: Shape, n: int) -> list:
+        return [x] * n
+
+    def merge_shape(self, xs: list) -> Shape:
+        raise NotImplementedError
+
+    def merge_cost(self, x: Shape, xs: list, y: Shape) -> Cost:
+        raise NotImplementedError
+
+
+def elementwise_cost(x: Shape, ops_per_element: Any) -> Cost:
+    """An element-wise map: reads x, writes a same-sized y, `ops_per_element` flops each."""
+    return Cost(extra_flops=ops_per_element * x.numel, read_act=x.numel, write_act=x.numel)
+
+
+def out_size(size: Any, k: Any, s: Any, p: Any, ceil: bool = False) -> Any:
+    """Output length of a sliding window: floor((size + 2p - k)/s) + 1 (ceil for ceil mode)."""
+    span = size + 2 * p - k
+    return (num.ceil_div(span, s) if ceil else span // s) + 1
+
+
+def same_size(size: Any, s: Any) -> Any:
+    """TensorFlow 'SAME' padding: ceil(size / s)."""
+    return num.ceil_div(size, s)
+
+
+def spatial(x: Shape, k: Any, s: Any, p: Any, d: Any = 1, ceil: bool = False) -> tuple:
+    """(h_out, w_out) for kernel k, stride s, padding p (int, 'same' or 'valid'), dilation d."""
+    k_eff = d * (k - 1) + 1
+    if p == "same":
+        return same_size(x.h, s), same_size(x.w, s)
+    p = 0 if p == "valid" else p
+    return out_size(x.h, k_eff, s, p, ceil), out_size(x.w, k_eff, s, p, ceil)
+
+
+def require_divisible(what: str, value: Any, by: Any, by_name: str) -> None:
+    """Raise LayerError when a numeric `value` is not a multiple of `by`."""
+    if num.is_numeric(value) and num.is_numeric(by) and value % by != 0:
+        raise LayerError(f"{what} {value} is not divisible by {by_name} {by}")
+
+
+_REGISTRY: dict[str, type] = {}
+
+
+def register(cls: type) -> type:
+    """Class decorator: add a layer kind to the registry (a duplicate name is a bug)."""
+    if not cls.name or cls.name in _REGISTRY:
+        raise RuntimeError(f"layer kind {cls.name!r} is unnamed or registered twice")
+    if not (cls.__doc__ or "").strip():
+        raise RuntimeError(f"layer kind {cls.name!r} has no docstring")
+    _REGISTRY[cls.name] = cls
+    return cls

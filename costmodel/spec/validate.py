@@ -1,0 +1,421 @@
+"""Stage 2: marked YAML nodes → a validated `Network`.
+
+All schema errors are collected in one pass (they are independent) and raised together as
+`SpecErrors`, each as ``file:line:col: error: <where>: <what>`` with a did-you-mean where a
+name is close to a legal one. Expressions are parsed here and their names checked against
+the scope they will be evaluated in; nothing is evaluated yet.
+"""
+from __future__ import annotations
+
+from costmodel import layers
+from costmodel.errors import SpecError, SpecErrors, did_you_mean, one_of
+from costmodel.layers.base import REQUIRED
+from costmodel.spec import expr as ex
+from costmodel.spec.model import (Block, Call, Layer, Merge, Network, Pos, Published,
+                                  Repeat, SymbolDef, Table)
+from costmodel.spec.yaml_io import YMap, YNode, YScalar, YSeq
+
+TOP_KEYS = ("name", "version", "symbols", "input", "defaults", "blocks", "layers", "published")
+CONSTRUCTS = ("repeat", "table", "residual")
+SHAPE_NAMES = ("cin", "hin", "win")   # the shape entering the current entry
+METRICS = ("params", "madds", "flops", "mem_access")
+SPEC_VERSION = 1
+
+
+class _Validator:
+    def __init__(self, file: str):
+        self.file = file
+        self.errors: list[SpecError] = []
+        self.kinds = layers.kinds()
+        self.blocks: dict[str, YMap] = {}
+        self.symbols: set[str] = set()
+
+    def err(self, node: YNode | tuple, where: str, msg: str) -> None:
+        line, col = (node.line, node.col) if isinstance(node, YNode) else node
+        self.errors.append(SpecError(msg, where, self.file, line, col))
+
+    def pos(self, node: YNode, where: str) -> Pos:
+        return Pos(self.file, node.line, node.col, where)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def mapping(self, node: YNode, where: str, keys: tuple, required: tuple = ()) -> dict:
+        """The items of a mapping with only `keys` allowed and `required` present."""
+        if not isinstance(node, YMap):
+            self.err(node, where, f"expected a mapping with keys {one_of(keys)}")
+            return {}
+        for key, mark in node.key_marks.items():
+            if key not in keys:
+                self.err(mark, where, f"unknown key '{key}'; keys: {one_of(keys)}"
+                         f"{did_you_mean(key, keys)}")
+        for key in required:
+            if key not in node.items:
+                self.err(node, where, f"missing required key '{key}'")
+        return {k: v for k, v in node.items.items() if k in keys}
+
+    def expression(self, node: YNode, where: str, scope: set) -> ex.Expr | None:
+        if not isinstance(node, YScalar):
+            self.err(node, where, "expected a number or an expression, got a "
+                     f"{'list' if isinstance(node, YSeq) else 'mapping'}")
+            return None
+        try:
+            e = ex.parse(node.value)
+        except ex.ExprError as e2:
+            self.err(node, where, str(e2))
+            return None
+        for name in sorted(e.names - scope):
+            self.err(node, where, f"unknown name '{name}' in '{e.text}'; names in scope: "
+                     f"{one_of(scope)}{did_you_mean(name, scope)}")
+        return e if e.names <= scope else None
+
+    def name_text(self, node: YNode, where: str) -> str | None:
+        if isinstance(node, YScalar) and isinstance(node.value, str) and node.value.isidentifier():
+            return node.value
+        self.err(node, where, "expected a name (letters, digits, underscores)")
+        return None
+
+    # -- top level -------------------------------------------------------------------------
+    def network(self, root: YNode) -> Network | None:
+        top = self.mapping(root, "spec", TOP_KEYS, ("name", "version", "input", "layers"))
+        if not top:
+            return None
+        name = top.get("name")
+        if name is not None and not (isinstance(name, YScalar) and isinstance(name.value, str)):
+            self.err(name, "name", "expected a text name")
+        version = top.get("version")
+        if version is not None and not (isinstance(version, YScalar) and version.value == SPEC_VERSION):
+            self.err(version, "version", f"unsupported spec version; this costmodel reads version {SPEC_VERSION}")
+        symbols = self.symbol_defs(top.get("symbols"))
+        self.symbols = set(symbols)
+        raw_blocks = top.get("blocks")
+        if raw_blocks is not None:
+            if isinstance(raw_blocks, YMap):
+                self.blocks = dict(raw_blocks.items)
+            else:
+                self.err(raw_blocks, "blocks", "expected a mapping of block name → definition")
+        defaults = self.kind_defaults(top.get("defaults"))
+        blocks = {n: self.block(n, b) for n, b in self.blocks.items()}
+        self.check_recursion(blocks)
+        scope = self.symbols | set(SHAPE_NAMES)
+        net = Network(
+            name=name.value if isinstance(name, YScalar) else "",
+            file=self.file, symbols=symbols,
+            input=self.input_shape(top.get("input")),
+            defaults=defaults, blocks={k: v for k, v in blocks.items() if v},
+            layers=self.body(top.get("layers"), "layers", scope),
+            pos=self.pos(root, "spec"), published=self.published(top.get("published")))
+        return net
+
+    def symbol_defs(self, node: YNode | None) -> dict:
+        if node is None:
+            return {}
+        if not isinstance(node, YMap):
+            self.err(node, "symbols", "expected a mapping of symbol name → default value")
+            return {}
+        out = {}
+        for name, value in node.items.items():
+            where = f"symbols.{name}"
+            if not name.isidentifier() or name in SHAPE_NAMES or name in ex.FUNCTIONS:
+                self.err(node.key_marks[name], where, f"'{name}' cannot be a symbol name")
+                continue
+            multiple_of = None
+            if isinstance(value, YMap):
+                items = self.mapping(value, where, ("default", "multiple_of"), ("default",))
+                m = items.get("multiple_of")
+                if m is not None:
+                    if isinstance(m, YScalar) and type(m.value) is int and m.value >= 1:
+                        multiple_of = m.value
+                    else:
+                        self.err(m, where + ".multiple_of", "expected a positive integer")
+                value = items.get("default")
+            default = self.expression(value, where, set()) if value is not None else None
+            if default is not None:
+                out[name] = SymbolDef(name, default, multiple_of, self.pos(value, where))
+        return out
+
+    def input_shape(self, node: YNode | None) -> tuple:
+        scope = self.symbols
+        if not isinstance(node, YSeq) or len(node.items) != 3:
+            if node is not None:
+                self.err(node, "input", "expected [C, H, W], three expressions")
+            return ()
+        return tuple(self.expression(n, f"input[{i}]", scope) for i, n in enumerate(node.items))
+
+    def kind_defaults(self, node: YNode | None) -> dict:
+        if node is None:
+            return {}
+        items = self.mapping(node, "defaults", tuple(self.kinds))
+        return {kind: self.layer_args(kind, v, f"defaults.{kind}", self.symbols, required=False)
+                for kind, v in items.items()}
+
+    def published(self, node: YNode | None) -> tuple:
+        if node is None:
+            return ()
+        if not isinstance(node, YSeq):
+            self.err(node, "published", "expected a list of published figures")
+            return ()
+        out = []
+        for i, item in enumerate(node.items):
+            where = f"published[{i}]"
+            keys = METRICS + ("source", "convention", "at")
+            fields = self.mapping(item, where, keys, ("source",))
+            values = {m: self.expression(fields[m], f"{where}.{m}", set())
+                      for m in METRICS if m in fields}
+            at = {}
+            if "at" in fields:
+                at_items = self.mapping(fields["at"], f"{where}.at", tuple(self.symbols))
+                at = {k: self.expression(v, f"{where}.at.{k}", set()) for k, v in at_items.items()}
+            texts = [fields.get(k) for k in ("source", "convention")]
+            texts = [t.value if isinstance(t, YScalar) and isinstance(t.value, str) else "" for t in texts]
+            if fields and None not in values.values() and None not in at.values():
+                out.append(Published(values, at, texts[0], texts[1] or "paper", self.pos(item, where)))
+        return tuple(out)
+
+    # -- blocks ----------------------------------------------------------------------------
+    def block(self, name: str, node: YNode) -> Block | None:
+        where = f"blocks.{name}"
+        if name in self.kinds or name in CONSTRUCTS or not name.isidentifier():
+            self.err(node, where, f"block name '{name}' is taken by a layer kind or construct")
+            return None
+        items = self.mapping(node, where, ("params", "defaults", "body"), ("body",))
+        params = self.param_names(items.get("params"), where + ".params")
+        scope = self.symbols | set(SHAPE_NAMES) | set(params)
+        defaults = {}
+        if "defaults" in items:
+            d = items["defaults"]
+            if isinstance(d, YMap):
+                for key, value in d.items.items():
+                    if key in params or key in self.symbols or key in SHAPE_NAMES:
+                        self.err(d.key_marks[key], f"{where}.defaults",
+                                 f"'{key}' is already a parameter, symbol or shape name")
+                    defaults[key] = self.expression(value, f"{where}.defaults.{key}", scope)
+            else:
+                self.err(d, f"{where}.defaults", "expected a mapping of parameter → default")
+        scope |= set(defaults)
+        body = self.body(items.get("body"), where + ".body", scope)
+        return Block(name, tuple(params), defaults, body, self.pos(node, where))
+
+    def param_names(self, node: YNode | None, where: str) -> list:
+        if node is None:
+            return []
+        if not isinstance(node, YSeq):
+            self.err(node, where, "expected a list of parameter names")
+            return []
+        names = [self.name_text(n, where) for n in node.items]
+        for n, text in zip(node.items, names):
+            if text in self.symbols or text in SHAPE_NAMES:
+                self.err(n, where, f"parameter '{text}' shadows a symbol or shape name")
+        return [n for n in names if n]
+
+    def check_recursion(self, blocks: dict) -> None:
+        calls = {n: set() for n in blocks}
+        for name, block in blocks.items():
+            if block:
+                _collect_calls(block.body, calls[name])
+        state: dict[str, int] = {}
+
+        def visit(name: str, stack: list) -> None:
+            state[name] = 1
+            for callee in sorted(calls.get(name, ())):
+                if state.get(callee) == 1:
+                    cycle = stack[stack.index(callee):] + [callee] if callee in stack else [name, callee]
+                    b = blocks[name]
+                    self.err((b.pos.line, b.pos.col), f"blocks.{name}",
+                             f"blocks call each other recursively: {' → '.join(cycle)}")
+                elif state.get(callee) is None and callee in calls:
+                    visit(callee, stack + [callee])
+            state[name] = 2
+
+        for name in calls:
+            if state.get(name) is None:
+                visit(name, [name])
+
+    # -- bodies and entries ------------------------------------------------------------------
+    def body(self, node: YNode | None, where: str, scope: set) -> tuple:
+        if node is None:
+            return ()
+        if not isinstance(node, YSeq):
+            self.err(node, where, "expected a list of layers")
+            return ()
+        out = [self.entry(n, f"{where}[{i}]", scope) for i, n in enumerate(node.items)]
+        return tuple(e for e in out if e is not None)
+
+    def entry(self, node: YNode, where: str, scope: set):
+        name = None
+        if isinstance(node, YScalar) and isinstance(node.value, str) and not node.quoted:
+            head, value = node.value, None
+        elif isinstance(node, YMap) and 1 <= len(node.items) - ("name" in node.items) == 1:
+            if "name" in node.items:
+                name = self.name_text(node.items["name"], where + ".name")
+            head = next(k for k in node.items if k != "name")
+            value = node.items[head]
+        else:
+            self.err(node, where, "expected a layer: a kind name, or a one-key mapping "
+                     "'kind: {args}' (plus an optional 'name')")
+            return None
+        where = f"{where}.{head}"
+        if head in self.kinds:
+            return self.layer_entry(head, value, node, where, scope, name)
+        if head in self.blocks:
+            args = self.call_args(head, value, where, scope)
+            return Call(head, args, self.pos(node, where), name)
+        if head == "residual":
+            body = self.body(value, where, scope) if value is not None else ()
+            if value is None:
+                self.err(node, where, "residual needs a list of layers")
+            return Merge("add", (body, ()), {}, self.pos(node, where), name, residual=True)
+        if head == "repeat":
+            return self.repeat(value, node, where, scope, name)
+        if head == "table":
+            return self.table(value, node, where, scope, name)
+        legal = list(self.kinds) + list(self.blocks) + list(CONSTRUCTS)
+        self.err(node, where.rsplit(".", 1)[0], f"unknown layer kind or block '{head}'"
+                 f"{did_you_mean(head, legal)}; see 'costmodel kinds'")
+        return None
+
+    def layer_entry(self, kind: str, value: YNode | None, node: YNode, where: str, scope: set,
+                    name: str | None):
+        cls = self.kinds[kind]
+        if not cls.merge:
+            args = self.layer_args(kind, value, where, scope, required=True)
+            return Layer(kind, args, self.pos(node, where), name)
+        args_node, branches_node = None, value
+        if isinstance(value, YMap):
+            branches_node = value.items.get("branches")
+            args_node = YMap(value.line, value.col,
+                             {k: v for k, v in value.items.items() if k != "branches"},
+                             {k: v for k, v in value.key_marks.items() if k != "branches"})
+            if branches_node is None:
+                self.err(value, where, "missing required key 'branches'")
+                return None
+        if not isinstance(branches_node, YSeq) or not branches_node.items:
+            self.err(node, where, f"{kind} needs a list of branches (each a list of layers; [] is identity)")
+            return None
+        branches = []
+        for i, b in enumerate(branches_node.items):
+            if not isinstance(b, YSeq):
+                self.err(b, f"{where}[{i}]", "each branch must be a list of layers ([] for identity)")
+                continue
+            branches.append(self.body(b, f"{where}[{i}]", scope))
+        args = self.layer_args(kind, args_node, where, scope, required=True)
+        return Merge(kind, tuple(branches), args, self.pos(node, where), name)
+
+    def layer_args(self, kind: str, node: YNode | None, where: str, scope: set,
+                   required: bool) -> dict:
+        spec_args = {a.name: a for a in self.kinds[kind].args}
+        items = self.mapping(node, where, tuple(spec_args)) if node is not None else {}
+        if node is not None and not isinstance(node, YMap):
+            return {}
+        if required:
+            for a in spec_args.values():
+                if a.default is REQUIRED and a.name not in items and a.name not in self._kind_default_names(kind):
+                    self.err(node or (0, 0), where, f"missing required argument '{a.name}' of {kind}"
+                             f" ({a.doc})" if a.doc else f"missing required argument '{a.name}' of {kind}")
+        return {k: self.arg_value(spec_args[k], v, f"{where}.{k}", scope) for k, v in items.items()}
+
+    def _kind_default_names(self, kind: str) -> set:
+        return set(getattr(self, "_defaults_seen", {}).get(kind, ()))
+
+    def arg_value(self, arg, node: YNode, where: str, scope: set):
+        if arg.type == "bool":
+            if isinstance(node, YScalar) and isinstance(node.value, bool):
+                return node.value
+            self.err(node, where, f"'{arg.name}' must be true or false")
+            return None
+        if arg.type == "pad" and isinstance(node, YScalar) and node.value in ("same", "valid"):
+            return node.value
+        if arg.type == "sizes":
+            if not isinstance(node, YSeq) or not node.items:
+                self.err(node, where, f"'{arg.name}' must be a list of expressions")
+                return None
+            return tuple(self.expression(n, f"{where}[{i}]", scope) for i, n in enumerate(node.items))
+        return self.expression(node, where, scope)
+
+    def call_args(self, block: str, node: YNode | None, where: str, scope: set) -> dict:
+        raw = self.blocks[block]
+        params = _param_list(raw)
+        optional = _default_names(raw)
+        items = self.mapping(node, where, tuple(params) + tuple(optional)) if node is not None else {}
+        for p in params:
+            if p not in items:
+                self.err(node or (0, 0), where, f"missing argument '{p}' of block '{block}'")
+        return {k: self.expression(v, f"{where}.{k}", scope) for k, v in items.items()}
+
+    def repeat(self, value: YNode, node: YNode, where: str, scope: set, name):
+        items = self.mapping(value, where, ("n", "body"), ("n", "body"))
+        if "n" not in items or "body" not in items:
+            return None
+        n = self.expression(items["n"], where + ".n", scope)
+        return Repeat(n, self.body(items["body"], where + ".body", scope), self.pos(node, where), name)
+
+    def table(self, value: YNode, node: YNode, where: str, scope: set, name):
+        items = self.mapping(value, where, ("block", "columns", "rows"), ("block", "columns", "rows"))
+        if len(items) < 3:
+            return None
+        block = self.name_text(items["block"], where + ".block")
+        if block not in self.blocks:
+            if block:
+                self.err(items["block"], where + ".block", f"unknown block '{block}'"
+                         f"{did_you_mean(block, self.blocks)}")
+            return None
+        legal = _param_list(self.blocks[block]) + _default_names(self.blocks[block])
+        cols_node = items["columns"]
+        columns = self.param_names(cols_node, where + ".columns") if isinstance(cols_node, YSeq) else []
+        for c in columns:
+            if c not in legal:
+                self.err(cols_node, where + ".columns", f"'{c}' is not a parameter of block "
+                         f"'{block}'; parameters: {one_of(legal)}{did_you_mean(c, legal)}")
+        for p in _param_list(self.blocks[block]):
+            if p not in columns:
+                self.err(cols_node, where + ".columns", f"column for required parameter '{p}' is missing")
+        rows = []
+        rows_node = items["rows"]
+        if not isinstance(rows_node, YSeq):
+            self.err(rows_node, where + ".rows", "expected a list of rows")
+            return None
+        for i, row in enumerate(rows_node.items):
+            rw = f"{where}.rows[{i}]"
+            if not isinstance(row, YSeq) or len(row.items) != len(columns):
+                got = len(row.items) if isinstance(row, YSeq) else "not a list"
+                self.err(row, rw, f"expected {len(columns)} values for columns [{', '.join(columns)}], got {got}")
+                continue
+            rows.append((tuple(self.expression(v, f"{rw}[{j}]", scope) for j, v in enumerate(row.items)),
+                         self.pos(row, rw)))
+        return Table(block, tuple(columns), tuple(rows), self.pos(node, where), name)
+
+
+def _param_list(raw: YNode) -> list:
+    if isinstance(raw, YMap) and isinstance(raw.items.get("params"), YSeq):
+        return [n.value for n in raw.items["params"].items if isinstance(n, YScalar)]
+    return []
+
+
+def _default_names(raw: YNode) -> list:
+    if isinstance(raw, YMap) and isinstance(raw.items.get("defaults"), YMap):
+        return list(raw.items["defaults"].items)
+    return []
+
+
+def _collect_calls(body: tuple, out: set) -> None:
+    for e in body:
+        if isinstance(e, Call):
+            out.add(e.block)
+        elif isinstance(e, Table):
+            out.add(e.block)
+        elif isinstance(e, Repeat):
+            _collect_calls(e.body, out)
+        elif isinstance(e, Merge):
+            for b in e.branches:
+                _collect_calls(b, out)
+
+
+def validate(root: YNode, file: str = "<spec>") -> Network:
+    """Check a loaded spec against the language; raise SpecErrors listing every problem."""
+    v = _Validator(file)
+    if isinstance(root, YMap) and isinstance(root.items.get("defaults"), YMap):
+        v._defaults_seen = {k: set(n.items) if isinstance(n, YMap) else set()
+                            for k, n in root.items["defaults"].items.items()}
+    net = v.network(root)
+    if v.errors:
+        v.errors.sort(key=lambda e: (e.line, e.col))
+        raise SpecErrors(v.errors)
+    return net

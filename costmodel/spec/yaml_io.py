@@ -1,0 +1,148 @@
+"""Stage 1: YAML text → a tree of `YMap` / `YSeq` / `YScalar`, each with its source position.
+
+Specs are untrusted. We compose (never construct) with PyYAML's safe composer, so no Python
+object is ever built, then convert nodes ourselves:
+
+* explicit tags (``!!python/...``, ``!foo``), anchors and aliases are rejected (use `blocks`);
+* duplicate keys are an error naming both positions;
+* plain scalars resolve to int / Fraction / bool / None / str (an expression); YAML 1.1
+  surprises are errors, not silent conversions: ``no``/``on``/``yes``/``off`` and leading-zero
+  integers such as ``010`` (octal 8 in YAML 1.1);
+* size and nesting are bounded before PyYAML sees the text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import yaml
+
+from costmodel.errors import SpecError
+
+MAX_SPEC_BYTES = 1 << 20     # 1 MiB: the largest zoo spec is under 10 KiB
+MAX_NESTING = 64             # flow brackets or indentation levels
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null")}
+_YAML11_BOOLS = {"yes", "no", "on", "off"}   # what PyYAML resolves as bool besides true/false
+_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)$")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+$")
+_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*)?\.[0-9_]+([eE][-+]?[0-9]{1,2})?$|[-+]?[0-9]+[eE][-+]?[0-9]{1,2}$")
+
+
+@dataclass
+class YNode:
+    line: int
+    col: int
+
+
+@dataclass
+class YScalar(YNode):
+    value: Any            # int | Fraction | bool | None | str
+    quoted: bool = False
+
+
+@dataclass
+class YSeq(YNode):
+    items: list = field(default_factory=list)
+
+
+@dataclass
+class YMap(YNode):
+    items: dict = field(default_factory=dict)      # key str -> YNode
+    key_marks: dict = field(default_factory=dict)  # key str -> (line, col)
+
+
+def load(text: str, file: str = "<spec>") -> YNode:
+    """Parse spec text into marked nodes; raise SpecError on anything unsafe or malformed."""
+    _check_size_and_nesting(text, file)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        node = yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise SpecError(f"YAML syntax: {e.problem or e.context}", "", file, line, col) from None
+    except yaml.YAMLError as e:
+        raise SpecError(f"YAML syntax: {e}", "", file, 1, 1) from None
+    if node is None:
+        raise SpecError("the file is empty", "", file, 1, 1)
+    return _convert(node, file, set())
+
+
+def _check_size_and_nesting(text: str, file: str) -> None:
+    if len(text) > MAX_SPEC_BYTES:
+        raise SpecError(f"spec is {len(text)} bytes; the limit is {MAX_SPEC_BYTES}", "", file, 1, 1)
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                line = text.count("\n", 0, i) + 1
+                raise SpecError(f"nesting deeper than {MAX_NESTING} levels", "", file, line, 1)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    for n, raw in enumerate(text.splitlines(), 1):
+        if len(raw) - len(raw.lstrip(" ")) > 2 * MAX_NESTING * 4:
+            raise SpecError(f"indentation deeper than {2 * MAX_NESTING * 4} columns", "", file, n, 1)
+
+
+def _convert(node: yaml.Node, file: str, seen: set) -> YNode:
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    if id(node) in seen:
+        raise SpecError("YAML aliases (*name) are not allowed: use blocks to reuse layers",
+                        "", file, line, col)
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node, file, line, col)
+    if isinstance(node, yaml.SequenceNode):
+        _check_tag(node, _CORE + "seq", file, line, col)
+        return YSeq(line, col, [_convert(n, file, seen) for n in node.value])
+    _check_tag(node, _CORE + "map", file, line, col)
+    out = YMap(line, col)
+    for k, v in node.value:
+        kline, kcol = k.start_mark.line + 1, k.start_mark.column + 1
+        if not isinstance(k, yaml.ScalarNode):
+            raise SpecError("mapping keys must be plain names", "", file, kline, kcol)
+        key = k.value
+        if key in out.items:
+            first = out.key_marks[key]
+            raise SpecError(f"duplicate key '{key}' (first at line {first[0]}, column {first[1]})",
+                            "", file, kline, kcol)
+        out.key_marks[key] = (kline, kcol)
+        out.items[key] = _convert(v, file, seen)
+    return out
+
+
+def _check_tag(node: yaml.Node, expected: str, file: str, line: int, col: int) -> None:
+    if node.tag != expected:
+        raise SpecError(f"YAML tag '{node.tag}' is not allowed in specs", "", file, line, col)
+
+
+def _scalar(node: yaml.ScalarNode, file: str, line: int, col: int) -> YScalar:
+    if node.tag not in _SCALAR_TAGS:
+        raise SpecError(f"YAML tag '{node.tag}' is not allowed in specs", "", file, line, col)
+    if node.style:                      # quoted or block scalar: always a string
+        return YScalar(line, col, node.value, quoted=True)
+    return YScalar(line, col, _resolve_plain(node.value, file, line, col))
+
+
+def _resolve_plain(text: str, file: str, line: int, col: int) -> Any:
+    low = text.lower()
+    if low in ("", "~", "null"):
+        return None
+    if low in ("true", "false"):
+        return low == "true"
+    if low in _YAML11_BOOLS:
+        raise SpecError(f"'{text}' is a YAML 1.1 boolean; write true/false, or quote it", "",
+                        file, line, col)
+    if _LEADING_ZERO.match(text):
+        raise SpecError(f"'{text}' has a leading zero (YAML 1.1 reads it as octal); write "
+                        f"{text.lstrip('+-0') or '0'}", "", file, line, col)
+    if _INT.match(text):
+        return int(text.replace("_", ""))
+    if _FLOAT.match(text):
+        return Fraction(text.replace("_", ""))
+    return text

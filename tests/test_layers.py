@@ -1,0 +1,61 @@
+"""Every registered layer kind: its worked EXAMPLES (expected values written as arithmetic
+from the paper formulas in the kind's own file), a docstring, and documented arguments."""
+import pytest
+
+from costmodel import layers
+from costmodel.cost import layer_cost
+from costmodel.graph.build import Node
+from costmodel.layers.base import Cost, Shape
+from costmodel.spec.model import Pos
+
+EXAMPLES = layers.examples()
+POS = Pos("<test>", 0, 0, "test")
+
+
+def _shape(t):
+    return Shape(*t)
+
+
+@pytest.mark.parametrize("ex", EXAMPLES, ids=lambda e: f"{e['kind']}-{e['args']}-{e['x']}")
+def test_example(ex):
+    kind = layers.get(ex["kind"])(**ex["args"])
+    x = _shape(ex["x"])
+    if kind.merge:
+        xs = [_shape(t) for t in ex["xs"]]
+        y = kind.merge_shape(xs)
+        node = Node("t", kind, (), x, tuple(xs), y, POS)
+    else:
+        y = kind.out_shape(x)
+        node = Node("t", kind, (), x, (x,), y, POS)
+    assert (y.c, y.h, y.w) == tuple(ex["out"])
+    cost = layer_cost(node)
+    for field, expected in ex["cost"].items():
+        assert getattr(cost, field) == expected, field
+
+
+@pytest.mark.parametrize("name", sorted(layers.kinds()))
+def test_kind_is_documented_and_has_examples(name):
+    cls = layers.kinds()[name]
+    assert cls.__doc__ and cls.__doc__.strip()
+    assert all(a.doc for a in cls.args), "every argument needs a doc string"
+    assert any(e["kind"] == name for e in EXAMPLES), f"{name} has no worked example"
+
+
+def test_cost_sums_fieldwise():
+    total = Cost.sum([Cost(params=1, madds=2, read_act=3), Cost(params=10, write_act=5)])
+    assert (total.params, total.madds, total.mem_access) == (11, 2, 8)
+
+
+def test_flops_are_two_madds_plus_other_ops():
+    assert Cost(madds=7, extra_flops=3).flops == 2 * 7 + 3
+
+
+def test_registering_a_duplicate_kind_fails():
+    from costmodel.layers.base import LayerKind, register
+
+    class Dup(LayerKind):
+        """duplicate of conv"""
+        name = "conv"
+
+    with pytest.raises(RuntimeError):
+        register(Dup)
