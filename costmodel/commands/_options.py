@@ -21,7 +21,8 @@ def add_symbolic(p: argparse.ArgumentParser) -> None:
     p.add_argument("--symbolic", default="", metavar="NAMES",
                    help="keep these symbols free (comma-separated): totals become formulas")
     p.add_argument("--ideal", action="store_true",
-                   help="ideal widths: drop make_divisible channel rounding")
+                   help="ideal widths: drop the rounding written in the spec (make_divisible, "
+                        "floor, ceil, //); repeat counts keep theirs")
 
 
 def parse_sets(items: list) -> dict:

@@ -62,7 +62,8 @@ class Graph:
 def build(net: Network, env: dict, ideal: bool = False) -> Graph:
     """Expand `net` with symbol values `env` (numbers or sympy symbols) and shape every node.
 
-    `ideal` evaluates make_divisible(x, d) as x (ideal, unrounded widths)."""
+    `ideal` evaluates make_divisible(x, d), floor(x), ceil(x) as x and a // b as a / b (ideal,
+    unrounded widths); repeat counts keep their rounding (depth stays an integer)."""
     return _Builder(net, env, ideal).run()
 
 
@@ -86,9 +87,9 @@ class _Builder:
         where = f"{pos.where} → {path}" if path else pos.where
         return SpecError(msg, where, pos.file, pos.line, pos.col)
 
-    def value(self, e: ex.Expr, env: dict, pos: Pos, path: str = "") -> Any:
+    def value(self, e: ex.Expr, env: dict, pos: Pos, path: str = "", exact: bool = False) -> Any:
         try:
-            v = e.evaluate(env, self.ideal)
+            v = e.evaluate(env, self.ideal and not exact)
         except ex.ExprError as err:
             raise self.fail(pos, path, f"{err} in '{e.text}'") from None
         except ZeroDivisionError:
@@ -119,7 +120,7 @@ class _Builder:
         """Inline repeats and tables into a list of layers, calls and merges."""
         for e in entries:
             if isinstance(e, Repeat):
-                n = self.value(e.n, env, e.pos)
+                n = self.value(e.n, env, e.pos, exact=True)
                 if not num.is_numeric(n) or not num.is_integer(n) or n < 0:
                     raise self.fail(e.pos, "", f"repeat count must be a non-negative integer, got {n}")
                 if n * max(1, len(e.body)) + len(out) > MAX_NODES:
