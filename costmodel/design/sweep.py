@@ -1,0 +1,176 @@
+"""Totals on a grid of symbol values, from formulas compiled once and evaluated vectorised.
+
+Each swept symbol s with values v is analysed as s = u·q, q a positive integer and
+u = grid.unit(v) (1/20 for 0.25:1.5:0.05; 32 for 96,128,...,224): the multiple_of mechanism of
+analysis.py, so strided floors simplify wherever the grid allows, and every formula is in
+integer q's with the spec's own rounding (make_divisible, floor, max) kept symbolic. vector.py
+evaluates them exactly, so each grid point equals `costmodel report --set` at that point.
+
+The same validity checks as the numeric engine run on the whole grid: every feature-map size
+must be a positive integer and every conv/shuffle group count must divide its channels; the
+first failing point is re-analysed numerically to give the engine's own error message.
+A symbol the engine cannot keep free (e.g. one used in a repeat count) is enumerated instead:
+one compiled program per value.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from costmodel.analysis import analyse
+from costmodel.design import grid as gr
+from costmodel.design.closed import with_multiples
+from costmodel.design.vector import compile_exact, exact_values, fraction_values
+from costmodel.errors import SpecError, SpecErrors, UsageError, did_you_mean, one_of
+from costmodel.symbolic import quotient_symbol
+
+CHUNK = 1 << 18
+
+
+@dataclass
+class Sweep:
+    """The result: axes in --set order, fixed symbols, and one array per metric (C order)."""
+    axes: list            # [(name, [values])], every --set symbol
+    fixed: dict           # symbols not --set: their spec defaults
+    metrics: dict         # metric → array of ints (int64 or Python ints), one per point
+    programs: int         # how many formula programs were compiled
+
+    @property
+    def size(self) -> int:
+        return int(np.prod([len(v) for _, v in self.axes]))
+
+    def index_arrays(self, start: int = 0, stop: int | None = None) -> list:
+        shape = [len(v) for _, v in self.axes]
+        flat = np.arange(start, self.size if stop is None else stop)
+        return list(np.unravel_index(flat, shape)) if shape else []
+
+
+def sweep(net, grid: dict, metrics: list, chunk: int = CHUNK) -> Sweep:
+    """Evaluate `metrics` of `net` on the cartesian product of `grid` (name → values)."""
+    for name in grid:
+        if name not in net.symbols:
+            raise UsageError(f"unknown symbol '{name}'; symbols of {net.name or net.file}: "
+                             f"{one_of(net.symbols)}{did_you_mean(name, net.symbols)}")
+    axes = list(grid.items())
+    swept = [n for n, v in axes if len(v) > 1]
+    single = {n: v[0] for n, v in axes if len(v) == 1}
+    structural = _structural(net, swept, single, grid)
+    free = [n for n in swept if n not in structural]
+    result = Sweep(axes, {n: d.default.evaluate({}) for n, d in net.symbols.items()
+                          if n not in grid}, {}, 0)
+    out = {m: [] for m in metrics}
+    programs: dict = {}
+    for start in range(0, max(result.size, 1), chunk):
+        idx = dict(zip([n for n, _ in axes], result.index_arrays(start, min(start + chunk, result.size))))
+        part = _evaluate_chunk(net, grid, metrics, free, structural, single, idx, programs)
+        for m in metrics:
+            out[m].append(part[m])
+    result.metrics = {m: np.concatenate(v) if v else np.zeros(0, np.int64) for m, v in out.items()}
+    result.programs = len(programs)
+    return result
+
+
+def _structural(net, swept: list, single: dict, grid: dict) -> list:
+    """Swept symbols the engine cannot keep free (used in repeat counts and the like)."""
+    try:
+        analyse(net, single, swept)
+        return []
+    except (SpecError, SpecErrors):
+        pass
+    out = []
+    for name in swept:
+        try:
+            analyse(net, single, [name])
+        except (SpecError, SpecErrors):
+            out.append(name)
+    return out
+
+
+def _evaluate_chunk(net, grid, metrics, free, structural, single, idx, programs) -> dict:
+    size = len(next(iter(idx.values()))) if idx else 1
+    part = {m: np.zeros(size, dtype=np.int64) for m in metrics}
+    combos = itertools.product(*(range(len(grid[s])) for s in structural))
+    for combo in combos:
+        mask = np.ones(size, dtype=bool)
+        for s, i in zip(structural, combo):
+            mask &= idx[s] == i
+        if not mask.any():
+            continue
+        values = dict(single, **{s: grid[s][i] for s, i in zip(structural, combo)})
+        key = tuple(combo)
+        if key not in programs:
+            programs[key] = _Compiled(net, grid, metrics, free, values)
+        sub = {n: idx[n][mask] for n in free}
+        got = programs[key].run(sub, int(mask.sum()), grid, values)
+        for m in metrics:
+            if got[m].dtype == object and part[m].dtype != object:
+                part[m] = part[m].astype(object)
+            part[m][mask] = got[m]
+    return part
+
+
+class _Compiled:
+    """One compiled program: the metric totals and the validity checks, in the free q's."""
+
+    def __init__(self, net, grid, metrics, free, values):
+        units = {n: gr.unit(grid[n]) for n in free}
+        self.net, self.free, self.units = with_multiples(net, units), free, units
+        a = analyse(self.net, values, free)
+        self.qs = [quotient_symbol(n) for n in free]
+        sizes, divides = _checks(a)
+        self.metrics, self.n_sizes = metrics, len(sizes)
+        exprs = [getattr(a.totals, m) for m in metrics] + sizes + divides
+        limits = {q: int(max(grid[n]) / units[n]) for q, n in zip(self.qs, free)}
+        self.program = compile_exact(exprs, self.qs, limits)
+        self.exprs = exprs
+
+    def run(self, sub: dict, size: int, grid: dict, values: dict) -> dict:
+        qvals = {q: np.array([int(v / self.units[n]) for v in grid[n]], dtype=object)[sub[n]]
+                 for q, n in zip(self.qs, self.free)}
+        nums = self.program.numerators(qvals, size)
+        dens = self.program.denominators
+        k = len(self.metrics)
+        bad = np.zeros(size, dtype=bool)
+        for i, (n, d) in enumerate(zip(nums[k:], dens[k:])):
+            bad |= (n % d != 0) | ((n < d) if i < self.n_sizes else False)
+        if bad.any():
+            j = int(np.argmax(bad))
+            _explain_invalid(self.net, dict(values, **{n: grid[n][sub[n][j]] for n in self.free}),
+                             self.exprs[k:])
+        return {m: _exact(nums[i], dens[i]) for i, m in enumerate(self.metrics)}
+
+
+def _exact(numerators, den):
+    v = exact_values(numerators, den)
+    return v if v is not None else np.array(fraction_values(numerators, den), dtype=object)
+
+
+def _checks(analysis) -> tuple:
+    """Symbolic sizes that must be positive integers, and quotients that must be integers
+    (conv and shuffle groups must divide channels): the engine's numeric checks, symbolic."""
+    sizes, divides = {}, {}
+    for node in analysis.graph.nodes:
+        for shape in (node.x, node.y) + tuple(node.xs):
+            for v in (shape.c, shape.h, shape.w):
+                if hasattr(v, "free_symbols") and v.free_symbols:
+                    sizes[v] = None
+        g = getattr(node.layer, "g", None)
+        if g is not None and node.kind in ("conv", "shuffle"):
+            for c in (node.x.c, node.y.c) if node.kind == "conv" else (node.x.c,):
+                quotient = c / g
+                if hasattr(quotient, "free_symbols") and quotient.free_symbols:
+                    divides[quotient] = None
+    return list(sizes), list(divides)
+
+
+def _explain_invalid(net, point: dict, checks: list) -> None:
+    """Re-analyse one failing point numerically: raise the engine's own error for it."""
+    where = ", ".join(f"{k}={gr.decimal_text(v)}" for k, v in point.items())
+    try:
+        analyse(net, point)
+    except SpecError as e:
+        raise SpecError(f"at {where}: {e.message}", e.where, e.file, e.line, e.col) from None
+    raise UsageError(f"sweep: at {where} a size or group quotient is not an integer "
+                     f"(the numeric engine accepts the point: please report this)")
