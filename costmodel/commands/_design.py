@@ -26,7 +26,8 @@ def parse_multiples(items: list) -> dict:
     for item in items:
         name, sep, text = item.partition("=")
         if not sep or not name.strip() or not text.strip().isdigit() or int(text) < 1:
-            raise UsageError(f"--multiple-of expects NAME=M with M a positive integer, got '{item}'")
+            raise UsageError(f"--multiple-of expects NAME=M with M a positive integer, "
+                             f"got '{item}'")
         out[name.strip()] = int(text)
     return out
 

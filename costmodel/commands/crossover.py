@@ -44,8 +44,9 @@ def run(args, out) -> int:
     lo, hi = _range(args.range)
     diff = sympy.expand(ops[0]["cost"] - ops[1]["cost"])
     if hi is sympy.oo and _has_steps(diff):
-        raise UsageError("crossover: channel rounding makes the costs step functions of "
-                         f"{args.symbol}; give --range LO:HI (e.g. 0.25:1.5) or use --ideal")
+        raise UsageError("crossover: rounding (of channels, or of strided sizes) makes the "
+                         f"costs step functions of {args.symbol}; give --range LO:HI (e.g. "
+                         "0.25:1.5), or use --ideal for widths / --multiple-of for resolution")
     try:
         events, regions = compare(diff, s, lo, hi)
     except NotPiecewise as e:
@@ -119,7 +120,8 @@ def _who(sign: int) -> str:
 def _text(out, args, ops, events, regions, rng, metric) -> None:
     out.write(f"{metric} of A = {ops[0]['label']}\n       and B = {ops[1]['label']}\n")
     out.write(f"as {args.symbol} varies over {_number(rng[0])} < {args.symbol} < "
-              f"{_number(rng[1])}; widths {'ideal' if args.ideal else 'as the specs round them'}\n\n")
+              f"{_number(rng[1])}; widths "
+              f"{'ideal' if args.ideal else 'as the specs round them'}\n\n")
     if not events:
         out.write(f"no crossing: {_who(regions[0].sign)} over the whole range\n")
     for e in events:

@@ -64,16 +64,21 @@ def _text(out, net, a, names, forms, args) -> None:
 
 
 def _latex(out, net, a, names, forms, args) -> None:
-    import sympy
     from costmodel.design.closed import name_symbols
     syms = name_symbols(names)
-    names_tex = {s: rf"\mathit{{{s.name}}}" for s in syms if len(s.name) > 1
-                 and sympy.latex(s) == s.name}
-    args_tex = ", ".join(sympy.latex(s, symbol_names=names_tex) for s in syms)
+    args_tex = ", ".join(_tex(s, syms) for s in syms)
     for metric, pieces in forms.items():
-        tex = sympy.latex(_as_piecewise(pieces), symbol_names=names_tex)
+        tex = _tex(_as_piecewise(pieces), syms)
         name = metric.replace("_", "\\_")
         out.write(rf"\operatorname{{{name}}}({args_tex}) = {tex}" + "\n")
+
+
+def _tex(expr, syms) -> str:
+    """LaTeX with multi-letter symbol names upright-italic as one word (\\mathit{resolution})."""
+    import sympy
+    names = {s: rf"\mathit{{{s.name}}}" for s in syms if len(s.name) > 1
+             and sympy.latex(s) == s.name}
+    return sympy.latex(expr, symbol_names=names)
 
 
 def _as_piecewise(pieces):
@@ -85,16 +90,15 @@ def _as_piecewise(pieces):
 
 def _json(out, net, a, names, forms, args) -> None:
     import json
-    import sympy
-    from costmodel.design.closed import degrees, exact_for, name_symbols
+    from costmodel.design.closed import degrees, exact_for, name_symbols, show
     from costmodel.report.values import exact
     syms = name_symbols(names)
     doc = {"name": net.name, "spec": args.spec, "free": names,
            "fixed": {k: exact(v) for k, v in a.symbols.shown.items() if k not in names},
            "exact_for_multiples_of": exact_for(net, names), "ideal": args.ideal,
-           "formulas": {m: {"formula": str(_as_piecewise(p)),
-                            "latex": sympy.latex(_as_piecewise(p)),
-                            "pieces": [{"formula": str(poly), "when": str(cond),
+           "formulas": {m: {"formula": show(_as_piecewise(p)),
+                            "latex": _tex(_as_piecewise(p), syms),
+                            "pieces": [{"formula": show(poly), "when": show(cond),
                                         "degree": degrees(poly, syms)} for poly, cond in p]}
                         for m, p in forms.items()}}
     json.dump(doc, out, indent=1)

@@ -50,7 +50,10 @@ def append_to_report(analysis, net, args, out) -> int:
     """`report --symbolic NAMES --sensitivity [METRIC]`: the report, then this section
     (text/markdown), or the report's JSON object with a "sensitivity" key."""
     import json
+    from costmodel.errors import UsageError
     from costmodel.report import machine, render
+    if args.format == "csv":
+        raise UsageError("--sensitivity works with --format text, markdown or json")
     metric = dz.metrics(args.sensitivity)
     result = compute(net, opt.parse_names(args.symbolic), opt.parse_sets(args.set), {},
                      metric[0], args.depth or 1)
@@ -61,8 +64,10 @@ def append_to_report(analysis, net, args, out) -> int:
         out.write("\n")
         return 0
     render(analysis, out, args.format, args.depth, args.dtype, args.spec)
-    out.write("\n")
+    fence = "```\n" if args.format == "markdown" else ""
+    out.write("\n" + fence)
     render_text(result, out)
+    out.write(fence)
     return 0
 
 

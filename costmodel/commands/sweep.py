@@ -23,7 +23,8 @@ def run(args, out) -> int:
     from costmodel.design.sweep import sweep
     net = dz.load(args.spec)
     result = sweep(net, parse_grid(args.set), dz.metrics(args.metric))
-    {"csv": write_csv, "json": write_json, "text": write_text}[args.format](result, out, net, args.spec)
+    write = {"csv": write_csv, "json": write_json, "text": write_text}[args.format]
+    write(result, out, net, args.spec)
     return 0
 
 
@@ -32,11 +33,10 @@ def _columns(result, start: int, stop: int) -> list:
     import numpy as np
     from costmodel.design.grid import decimal_text
     idx = result.index_arrays(start, stop)
-    cols = [np.array([decimal_text(v) for v in values], dtype=object)[i]
+    cols = [np.array([decimal_text(v) for v in values], dtype=object)[i].tolist()
             for (_, values), i in zip(result.axes, idx)]
     for arr in result.metrics.values():
-        part = arr[start:stop]
-        cols.append(part.astype(str) if part.dtype != object else np.array([str(v) for v in part]))
+        cols.append(list(map(str, arr[start:stop].tolist())))
     return cols
 
 

@@ -150,5 +150,5 @@ class _SpecPrinter(sympy.printing.str.StrPrinter):
 
 
 def show(expr) -> str:
-    """A formula as text: sympy syntax with spec function names, e.g. make_divisible(24*alpha, 8)."""
+    """A formula as text: sympy syntax, spec function names (make_divisible(24*alpha, 8))."""
     return _SpecPrinter().doprint(expr) if hasattr(expr, "free_symbols") else str(expr)

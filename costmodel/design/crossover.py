@@ -80,14 +80,3 @@ def _merge(cells: list) -> list:
         else:
             regions.append(Region(lo, hi, sign))
     return regions
-
-
-def bracket(root, multiple: int, cost_a, cost_b, s) -> list:
-    """For a symbol exact only at multiples of m: the neighbouring multiples around a root,
-    with the exact costs there (the formula holds at those points)."""
-    import math
-    below = max(multiple, math.floor(sympy.N(root, 30) / multiple) * multiple)
-    out = []
-    for v in sorted({below, below + multiple}):
-        out.append((v, cost_a.subs(s, v), cost_b.subs(s, v)))
-    return out

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import sympy
 
 from costmodel.design.closed import KINKS, STEPS
-from costmodel.symbolic import MakeDivisible
 
 MAX_BREAKPOINTS = 100_000
 
@@ -139,16 +138,3 @@ def _roots(p, s, lo, hi) -> list:
 def _inside(r, lo, hi) -> bool:
     v = sympy.N(r, 30)
     return sympy.N(lo, 30) < v and (hi is sympy.oo or v < sympy.N(hi, 30))
-
-
-def value_at(expr, s, point):
-    """The exact value of `expr` at s = point (atoms evaluate themselves at numbers)."""
-    return sympy.sympify(expr).subs(s, point)
-
-
-def is_step_free(expr) -> bool:
-    return not sympy.sympify(expr).atoms(*STEPS)
-
-
-__all__ = ["Piece", "split", "breakpoints", "midpoint", "value_at", "NotPiecewise",
-           "MakeDivisible", "is_step_free"]

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from costmodel.analysis import analyse, closed_form
 from costmodel.design import closed
 from costmodel.design.pieces import split
 from costmodel.errors import UsageError

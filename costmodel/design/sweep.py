@@ -53,17 +53,26 @@ def sweep(net, grid: dict, metrics: list, chunk: int = CHUNK) -> Sweep:
         if name not in net.symbols:
             raise UsageError(f"unknown symbol '{name}'; symbols of {net.name or net.file}: "
                              f"{one_of(net.symbols)}{did_you_mean(name, net.symbols)}")
+    for name, values in grid.items():
+        bad = next((v for v in values if v <= 0), None)
+        if bad is not None:
+            raise UsageError(f"symbol '{name}' must be positive, got {gr.decimal_text(bad)}")
     axes = list(grid.items())
     swept = [n for n, v in axes if len(v) > 1]
     single = {n: v[0] for n, v in axes if len(v) == 1}
-    structural = _structural(net, swept, single, grid)
+    programs: dict = {}
+    try:
+        programs[()] = _Compiled(net, grid, metrics, swept, single)
+        structural = []
+    except (SpecError, SpecErrors):
+        structural = _structural(net, swept, single)
     free = [n for n in swept if n not in structural]
     result = Sweep(axes, {n: d.default.evaluate({}) for n, d in net.symbols.items()
                           if n not in grid}, {}, 0)
     out = {m: [] for m in metrics}
-    programs: dict = {}
     for start in range(0, max(result.size, 1), chunk):
-        idx = dict(zip([n for n, _ in axes], result.index_arrays(start, min(start + chunk, result.size))))
+        stop = min(start + chunk, result.size)
+        idx = dict(zip([n for n, _ in axes], result.index_arrays(start, stop)))
         part = _evaluate_chunk(net, grid, metrics, free, structural, single, idx, programs)
         for m in metrics:
             out[m].append(part[m])
@@ -72,13 +81,8 @@ def sweep(net, grid: dict, metrics: list, chunk: int = CHUNK) -> Sweep:
     return result
 
 
-def _structural(net, swept: list, single: dict, grid: dict) -> list:
+def _structural(net, swept: list, single: dict) -> list:
     """Swept symbols the engine cannot keep free (used in repeat counts and the like)."""
-    try:
-        analyse(net, single, swept)
-        return []
-    except (SpecError, SpecErrors):
-        pass
     out = []
     for name in swept:
         try:
@@ -90,6 +94,8 @@ def _structural(net, swept: list, single: dict, grid: dict) -> list:
 
 def _evaluate_chunk(net, grid, metrics, free, structural, single, idx, programs) -> dict:
     size = len(next(iter(idx.values()))) if idx else 1
+    if not structural:
+        return programs[()].run({n: idx[n] for n in free}, size, grid, single)
     part = {m: np.zeros(size, dtype=np.int64) for m in metrics}
     combos = itertools.product(*(range(len(grid[s])) for s in structural))
     for combo in combos:
@@ -119,6 +125,7 @@ class _Compiled:
         self.net, self.free, self.units = with_multiples(net, units), free, units
         a = analyse(self.net, values, free)
         self.qs = [quotient_symbol(n) for n in free]
+        self.qvalues = [_int_array([v / units[n] for v in grid[n]]) for n in free]
         sizes, divides = _checks(a)
         self.metrics, self.n_sizes = metrics, len(sizes)
         exprs = [getattr(a.totals, m) for m in metrics] + sizes + divides
@@ -127,8 +134,7 @@ class _Compiled:
         self.exprs = exprs
 
     def run(self, sub: dict, size: int, grid: dict, values: dict) -> dict:
-        qvals = {q: np.array([int(v / self.units[n]) for v in grid[n]], dtype=object)[sub[n]]
-                 for q, n in zip(self.qs, self.free)}
+        qvals = {q: values[sub[n]] for q, n, values in zip(self.qs, self.free, self.qvalues)}
         nums = self.program.numerators(qvals, size)
         dens = self.program.denominators
         k = len(self.metrics)
@@ -140,6 +146,13 @@ class _Compiled:
             _explain_invalid(self.net, dict(values, **{n: grid[n][sub[n][j]] for n in self.free}),
                              self.exprs[k:])
         return {m: _exact(nums[i], dens[i]) for i, m in enumerate(self.metrics)}
+
+
+def _int_array(values: list):
+    """Integer values (exact Fractions with denominator 1) as int64, or Python ints if huge."""
+    ints = [int(v) for v in values]
+    wide = max(abs(v) for v in ints) >= 2 ** 62
+    return np.array(ints, dtype=object if wide else np.int64)
 
 
 def _exact(numerators, den):
@@ -154,15 +167,21 @@ def _checks(analysis) -> tuple:
     for node in analysis.graph.nodes:
         for shape in (node.x, node.y) + tuple(node.xs):
             for v in (shape.c, shape.h, shape.w):
-                if hasattr(v, "free_symbols") and v.free_symbols:
+                if hasattr(v, "free_symbols") and v.free_symbols and not _surely_size(v):
                     sizes[v] = None
         g = getattr(node.layer, "g", None)
         if g is not None and node.kind in ("conv", "shuffle"):
             for c in (node.x.c, node.y.c) if node.kind == "conv" else (node.x.c,):
                 quotient = c / g
-                if hasattr(quotient, "free_symbols") and quotient.free_symbols:
+                if hasattr(quotient, "free_symbols") and quotient.free_symbols \
+                        and not quotient.is_integer:
                     divides[quotient] = None
     return list(sizes), list(divides)
+
+
+def _surely_size(v) -> bool:
+    """sympy can prove v a positive integer (e.g. 7·q, make_divisible(...)): no check needed."""
+    return bool(v.is_integer and v.is_positive)
 
 
 def _explain_invalid(net, point: dict, checks: list) -> None:
