@@ -5,7 +5,9 @@
     a = analyse(net, symbolic=["resolution"])               # a formula in `resolution`
 
 A symbol declared with ``multiple_of: m`` is analysed as m·q with q a positive integer, so the
-floors of strided sizes simplify exactly; `closed_form` substitutes q = name/m back.
+floors of strided sizes simplify exactly; `closed_form` substitutes q = name/m back. A symbol's
+`offset` o (not in the spec language; `formula --multiple-of resolution=32+11` sets it, for
+299 = 32·9 + 11) makes that m·q + o and q = (name − o)/m.
 """
 from __future__ import annotations
 
@@ -76,7 +78,8 @@ def symbols(net: Network, values: dict | None = None, symbolic: Iterable[str] = 
             sym = sy.symbol(name)
             if sd.multiple_of:
                 q = sy.quotient_symbol(name)
-                env[name], back[q] = sd.multiple_of * q, sym / sd.multiple_of
+                env[name] = sd.multiple_of * q + sd.offset
+                back[q] = (sym - sd.offset) / sd.multiple_of
             else:
                 env[name] = sym
             shown[name] = name
