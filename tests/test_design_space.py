@@ -74,14 +74,20 @@ def test_mobilenet_v1_madds_is_the_paper_eq6_sum(path):
 @pytest.mark.parametrize("point", sorted(V1_PAPER, key=str))
 def test_mobilenet_v1_polynomial_gives_the_paper_tables(point):
     a = analyse(load_spec(V1), symbolic=["alpha", "resolution"], ideal=True)
+    madds = closed_form(a.totals.madds, a.symbols)
+    params = closed_form(a.totals.params, a.symbols)
     at = {ALPHA: sympy.Rational(point[0]), R: point[1]}
-    madds = closed_form(a.totals.madds, a.symbols).subs(at)
-    params = closed_form(a.totals.params, a.symbols).subs(at)
     paper_madds, paper_params = V1_PAPER[point]
-    # The paper rounds to the nearest million except 290.68 M at 160, printed as 290.
-    assert abs(madds / 10**6 - paper_madds) < 1
-    assert f"{float(params) / 1e6:.1f}" == f"{paper_params:.1f}"
-    assert (params, madds) == V1_EXACT[point]
+    assert (params.subs(at), madds.subs(at)) == V1_EXACT[point]
+    assert f"{float(params.subs(at)) / 1e6:.1f}" == f"{paper_params:.1f}"
+    if point[1] == 224:             # Table 6: our count to the nearest million
+        assert round(madds.subs(at) / 10**6) == paper_madds
+    else:
+        # Table 7 scales the 224 total by rho² (the paper's eq. 7), fc included:
+        # 160: 568.74 M·(160/224)² = 290.17 M → 290, where the exact count is 290.68 M
+        scaled = madds.subs({ALPHA: 1, R: 224}) * sympy.Rational(point[1], 224) ** 2
+        assert round(scaled / 10**6) == paper_madds
+        assert abs(madds.subs(at) - scaled) < 1024 * 1000      # the fc does not scale
 
 
 def test_mobilenet_v2_madds_is_a_quadratic_in_resolution_matching_torchvision(cli):
@@ -89,7 +95,7 @@ def test_mobilenet_v2_madds_is_a_quadratic_in_resolution_matching_torchvision(cl
                          "--format", "json")
     assert code == 0, err
     doc = json.loads(out)
-    assert doc["exact_for_multiples_of"] == {"resolution": 32}
+    assert doc["exact_for"] == {"resolution": {"multiple_of": 32, "offset": 0}}
     [piece] = doc["formulas"]["madds"]["pieces"]
     assert piece["degree"] == {"resolution": 2}
     a = analyse(load_spec(V2), symbolic=["resolution"])
@@ -131,8 +137,9 @@ def test_formula_with_max_is_piecewise(cli):
     ([V1, "--metric", "madds"], ["floor(32*alpha)", "first at stem", "--ideal"]),
     # a total stride of 32 with resolution only a multiple of 16: a floor survives
     ([V2, "--symbols", "resolution", "--multiple-of", "resolution=16"],
-     ["floor(", "multiple_of: 16", "total stride"]),
-    ([V2, "--symbols", "resolution", "--multiple-of", "resolution=1"], ["floor(", "multiple_of"]),
+     ["floor(", "analysed as 16·q", "--multiple-of resolution=32", "total stride"]),
+    ([V2, "--symbols", "resolution", "--multiple-of", "resolution=1"],
+     ["floor(", "--multiple-of resolution=32"]),
 ])
 def test_formula_refuses_and_explains(cli, argv, says):
     code, out, err = cli("formula", *argv)
@@ -140,6 +147,27 @@ def test_formula_refuses_and_explains(cli, argv, says):
     for text in says:
         assert text in err
     assert "Traceback" not in err
+
+
+CAFFE_STEM = ("name: CaffeStem\nversion: 1\nsymbols: {resolution: 227}\n"
+              "input: [3, resolution, resolution]\nlayers:\n"
+              "  - conv: {c: 96, k: 11, s: 4, p: 0}\n  - maxpool: {k: 3, s: 2}\n  - gap\n")
+
+
+def test_formula_with_an_offset_resolution_covers_227(cli, tmp_path):
+    spec = tmp_path / "caffe_stem.yaml"
+    spec.write_text(CAFFE_STEM)
+    code, _, err = cli("formula", str(spec), "--metric", "madds")
+    assert code == 2 and "--multiple-of resolution=32+3" in err      # 227 = 32·7 + 3
+    code, out, err = cli("formula", str(spec), "--metric", "madds", "--format", "json",
+                         "--multiple-of", "resolution=32+3")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["exact_for"] == {"resolution": {"multiple_of": 32, "offset": 3}}
+    madds = sympy.sympify(doc["formulas"]["madds"]["formula"], locals={"resolution": R})
+    # AlexNet (Caffe) conv1: 11·11·3·96 weights on a ((r − 11)/4 + 1)² map, exact for r ≡ 3 (mod 4)
+    assert sympy.expand(madds - 11 * 11 * 3 * 96 * ((R - 11) / 4 + 1) ** 2) == 0
+    assert madds.subs(R, 227) == 11 * 11 * 3 * 96 * 55 * 55
 
 
 def test_ideal_drops_floor_but_keeps_repeat_counts_exact(cli, tmp_path):

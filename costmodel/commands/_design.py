@@ -15,20 +15,23 @@ def add_metric(p: argparse.ArgumentParser, default: str | None, many: bool = Tru
 
 
 def add_multiple_of(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--multiple-of", action="append", default=[], metavar="NAME=M",
-                   help="analyse symbol NAME as a multiple of M (overrides the spec's "
-                        "multiple_of), so strided sizes are exact; repeatable")
+    p.add_argument("--multiple-of", action="append", default=[], metavar="NAME=M[+O]",
+                   help="analyse symbol NAME as M·q (or M·q + O, e.g. resolution=32+11 for "
+                        "299), q a positive integer, so strided sizes are exact; overrides the "
+                        "spec's multiple_of; repeatable")
 
 
 def parse_multiples(items: list) -> dict:
-    """['resolution=32'] → {'resolution': 32}; M must be a positive integer."""
+    """['resolution=32', 'r=32+11'] → {'resolution': (32, 0), 'r': (32, 11)}; 0 <= O < M."""
     out = {}
     for item in items:
         name, sep, text = item.partition("=")
-        if not sep or not name.strip() or not text.strip().isdigit() or int(text) < 1:
-            raise UsageError(f"--multiple-of expects NAME=M with M a positive integer, "
-                             f"got '{item}'")
-        out[name.strip()] = int(text)
+        m, plus, o = text.strip().partition("+")
+        ok = sep and name.strip() and m.strip().isdigit() and (not plus or o.strip().isdigit())
+        if not ok or not 0 <= int(o or 0) < int(m) or int(m) < 1:
+            raise UsageError(f"--multiple-of expects NAME=M or NAME=M+O with integers "
+                             f"M >= 1 and 0 <= O < M, got '{item}'")
+        out[name.strip()] = (int(m), int(o or 0))
     return out
 
 

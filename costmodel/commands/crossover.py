@@ -98,9 +98,10 @@ def _operand(text: str, args, metric: str) -> dict:
                              f"{did_you_mean(path, rows)}; see `costmodel report {spec}`")
         cost = rows[path].cost
     label = f"{net.name} ({text})"
-    m = net.symbols[args.symbol].multiple_of if has else None
+    sd = net.symbols[args.symbol] if has else None
+    grid = (sd.multiple_of, sd.offset) if sd and sd.multiple_of else None
     return {"label": label, "cost": closed_form(getattr(cost, metric), a.symbols),
-            "has_symbol": has, "multiple_of": m}
+            "has_symbol": has, "multiple_of": grid}
 
 
 def _number(v) -> str:
@@ -139,13 +140,15 @@ def _text(out, args, ops, events, regions, rng, metric) -> None:
 def _multiple_note(args, ops, events) -> str:
     import math
     import sympy
-    ms = {o["multiple_of"] for o in ops if o["multiple_of"]}
-    if not ms or not events:
+    grids = {o["multiple_of"] for o in ops if o["multiple_of"]}
+    if len(grids) != 1 or not events:
         return ""
-    m = math.lcm(*ms)
-    lines = [f"{args.symbol} is exact only at multiples of {m}; around each crossing:"]
+    from costmodel.design.closed import exact_text
+    [(m, off)] = grids
+    lines = [f"the formulas hold only for {exact_text(args.symbol, m, off)}; around each "
+             "crossing:"]
     for e in events:
-        below = math.floor(sympy.N(e.at, 30) / m) * m
+        below = math.floor((sympy.N(e.at, 30) - off) / m) * m + off
         for v in (below, below + m):
             if v > 0:
                 a, b = (o["cost"].subs(_symbol(args.symbol), v) for o in ops)

@@ -39,10 +39,10 @@ def run(args, out) -> int:
 
 
 def _header(net, a, names, args) -> list:
-    from costmodel.design.closed import exact_for
+    from costmodel.design.closed import exact_for, exact_text
     exact = exact_for(net, names)
-    free = ", ".join(f"{n} (exact for {n} a multiple of {exact[n]}: analysed as {n} = "
-                     f"{exact[n]}·q)" if n in exact else n for n in names)
+    free = ", ".join(f"{n} (exact for {exact_text(n, *exact[n])})" if n in exact else n
+                     for n in names)
     fixed = ", ".join(f"{k}={v}" for k, v in a.symbols.shown.items() if k not in names)
     widths = ("ideal: the spec's rounding (make_divisible, floor, ceil, //) dropped" if args.ideal
               else "as the spec rounds them")
@@ -95,7 +95,9 @@ def _json(out, net, a, names, forms, args) -> None:
     syms = name_symbols(names)
     doc = {"name": net.name, "spec": args.spec, "free": names,
            "fixed": {k: exact(v) for k, v in a.symbols.shown.items() if k not in names},
-           "exact_for_multiples_of": exact_for(net, names), "ideal": args.ideal,
+           "exact_for": {n: {"multiple_of": m, "offset": o}
+                         for n, (m, o) in exact_for(net, names).items()},
+           "ideal": args.ideal,
            "formulas": {m: {"formula": show(_as_piecewise(p)),
                             "latex": _tex(_as_piecewise(p), syms),
                             "pieces": [{"formula": show(poly), "when": show(cond),

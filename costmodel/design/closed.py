@@ -37,13 +37,15 @@ class Obstacle:
 
 
 def with_multiples(net, multiples: dict):
-    """`net` with `multiple_of` overridden for some symbols (the --multiple-of option)."""
+    """`net` with some symbols analysed as m·q + o: name → m or (m, o) (--multiple-of; sweep
+    passes the grid unit, possibly a fraction such as 1/20)."""
     symbols = dict(net.symbols)
     for name, m in multiples.items():
         if name not in symbols:
             raise UsageError(f"--multiple-of: unknown symbol '{name}'; symbols: "
                              f"{one_of(symbols)}{did_you_mean(name, symbols)}")
-        symbols[name] = dataclasses.replace(symbols[name], multiple_of=m)
+        m, o = m if isinstance(m, tuple) else (m, 0)
+        symbols[name] = dataclasses.replace(symbols[name], multiple_of=m, offset=o)
     return dataclasses.replace(net, symbols=symbols)
 
 
@@ -101,14 +103,26 @@ def explain(obstacle: Obstacle, metric: str, net) -> str:
         return (f"{head}. The spec's channel rounding makes the cost a step function of the "
                 "width; use --ideal for the polynomial at ideal (unrounded) widths, or "
                 "`costmodel sweep` for exact values at chosen points")
-    names = sorted(str(s) for s in obstacle.atom.free_symbols)
-    declared = {n: net.symbols[n].multiple_of for n in names if n in net.symbols}
-    said = ", ".join(f"{n} (multiple_of: {m})" if m else f"{n} (no multiple_of)"
-                     for n, m in declared.items())
-    return (f"{head}. Strided sizes are floored for {said}: declare "
-            "`multiple_of: M` in the spec or pass --multiple-of NAME=M, with M the total "
-            "stride of the network (32 for most ImageNet networks); the polynomial then holds "
-            "at multiples of M")
+    names = [n for n in sorted(str(s) for s in obstacle.atom.free_symbols) if n in net.symbols]
+    said = ", ".join(f"{n} ({_form(net.symbols[n])})" for n in names)
+    hints = " or ".join(_hint(n, net.symbols[n]) for n in names)
+    return (f"{head}. Strided sizes are floored for {said}: pass {hints}, with 32 the total "
+            "stride of most ImageNet networks (or declare `multiple_of:` in the spec); the "
+            "polynomial then holds at those values")
+
+
+def _form(sd) -> str:
+    if not sd.multiple_of:
+        return "no multiple_of"
+    return f"analysed as {sd.multiple_of}·q" + (f" + {sd.offset}" if sd.offset else "")
+
+
+def _hint(name: str, sd, stride: int = 32) -> str:
+    """--multiple-of NAME=32[+O], O = the default's remainder, so the default is covered."""
+    default = sd.default.evaluate({})
+    m = max(stride, 2 * (sd.multiple_of or 0)) if sd.multiple_of and not sd.offset else stride
+    o = default % m if isinstance(default, int) else 0
+    return f"--multiple-of {name}={m}" + (f"+{o}" if o else "")
 
 
 def pieces(expr) -> list:
@@ -126,8 +140,16 @@ def pieces(expr) -> list:
 
 
 def exact_for(net, names: list) -> dict:
-    """name → m for free symbols analysed as m·q: the polynomial holds at multiples of m."""
-    return {n: net.symbols[n].multiple_of for n in names if net.symbols[n].multiple_of}
+    """name → (m, o) for free symbols analysed as m·q + o: the polynomial holds there."""
+    return {n: (net.symbols[n].multiple_of, net.symbols[n].offset) for n in names
+            if net.symbols[n].multiple_of}
+
+
+def exact_text(name: str, m: int, o: int) -> str:
+    """'resolution a multiple of 32' or 'resolution = 32·q + 11 (q >= 1 an integer)'."""
+    if not o:
+        return f"{name} a multiple of {m}"
+    return f"{name} = {m}·q + {o} (q >= 1 an integer)"
 
 
 def degrees(poly, symbols: list) -> dict:
