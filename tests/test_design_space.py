@@ -288,6 +288,16 @@ def test_sweep_rejects_an_invalid_point_with_the_engine_message(cli):
     assert "half_channels.yaml:8:5: error:" in err and "at alpha=0.35" in err and "7/2" in err
 
 
+def test_sweep_can_skip_invalid_points(cli, capsys):
+    code, out, _ = cli("sweep", os.path.join(DATA, "half_channels.yaml"), "--set",
+                       "alpha=0.3:0.6:0.05", "--skip-invalid", "--metric", "params,madds")
+    assert code == 0 and "left out 3 of 7 points" in capsys.readouterr().err
+    rows = list(csv.reader(io.StringIO(out)))[1:]
+    # 10·alpha channels are whole only at 0.3, 0.4, 0.5, 0.6; a 1x1 conv 3 → 10α on 8×8
+    assert rows == [[a, str(3 * c), str(3 * c * 8 * 8)] for a, c in
+                    (("0.3", 3), ("0.4", 4), ("0.5", 5), ("0.6", 6))]
+
+
 def test_sweep_csv_header_and_exact_integers(cli):
     code, out, _ = cli("sweep", V2, "--set", "alpha=0.35", "--set", "resolution=96,224",
                        "--metric", "madds")

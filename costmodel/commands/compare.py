@@ -69,7 +69,11 @@ def _published_cells(fig, row, metrics) -> list:
 
 
 def _short(v) -> str:
-    """A published number in K/M/G with its own digits: 3.4e6 → 3.4M, 300e6 → 300M."""
+    """A published number in K/M/G with its own digits: 3.4e6 → 3.4M, 300e6 → 300M; an exact
+    count (more than 4 significant digits, e.g. torchvision's num_params) in full."""
+    digits = str(v).rstrip("0") if isinstance(v, int) else ""
+    if len(digits.lstrip("-")) > 4:
+        return f"{v:,}"
     for scale, unit in ((10 ** 9, "G"), (10 ** 6, "M"), (10 ** 3, "K")):
         if abs(v) >= scale:
             return f"{float(v) / scale:.6g}{unit}"

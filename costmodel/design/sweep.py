@@ -8,7 +8,8 @@ evaluates them exactly, so each grid point equals `costmodel report --set` at th
 
 The same validity checks as the numeric engine run on the whole grid: every feature-map size
 must be a positive integer and every conv/shuffle group count must divide its channels; the
-first failing point is re-analysed numerically to give the engine's own error message.
+first failing point is re-analysed numerically to give the engine's own error message (or,
+with skip_invalid, failing points are marked and left out of the output).
 A symbol the engine cannot keep free (e.g. one used in a repeat count) is enumerated instead:
 one compiled program per value.
 """
@@ -27,6 +28,7 @@ from costmodel.errors import SpecError, SpecErrors, UsageError, did_you_mean, on
 from costmodel.symbolic import quotient_symbol
 
 CHUNK = 1 << 18
+VALID = "__valid__"        # key of the validity mask among the per-chunk arrays
 
 
 @dataclass
@@ -36,19 +38,35 @@ class Sweep:
     fixed: dict           # symbols not --set: their spec defaults
     metrics: dict         # metric → array of ints (int64 or Python ints), one per point
     programs: int         # how many formula programs were compiled
+    valid: object = None  # bool array (False: the engine rejects the point), None: all valid
 
     @property
     def size(self) -> int:
         return int(np.prod([len(v) for _, v in self.axes]))
 
+    @property
+    def count(self) -> int:
+        """Points in the output (valid ones)."""
+        return self.size if self.valid is None else int(self.valid.sum())
+
     def index_arrays(self, start: int = 0, stop: int | None = None) -> list:
+        return self.unravel(np.arange(start, self.size if stop is None else stop))
+
+    def unravel(self, flat) -> list:
+        """Per-axis value indices of flat (C-order) point numbers."""
         shape = [len(v) for _, v in self.axes]
-        flat = np.arange(start, self.size if stop is None else stop)
         return list(np.unravel_index(flat, shape)) if shape else []
 
+    def kept(self, start: int, stop: int):
+        """Flat numbers of the valid points in start..stop."""
+        flat = np.arange(start, stop)
+        return flat if self.valid is None else flat[self.valid[start:stop]]
 
-def sweep(net, grid: dict, metrics: list, chunk: int = CHUNK) -> Sweep:
-    """Evaluate `metrics` of `net` on the cartesian product of `grid` (name → values)."""
+
+def sweep(net, grid: dict, metrics: list, chunk: int = CHUNK,
+          skip_invalid: bool = False) -> Sweep:
+    """Evaluate `metrics` of `net` on the cartesian product of `grid` (name → values).
+    An invalid point raises the engine's error, or with `skip_invalid` is marked invalid."""
     for name in grid:
         if name not in net.symbols:
             raise UsageError(f"unknown symbol '{name}'; symbols of {net.name or net.file}: "
@@ -61,24 +79,41 @@ def sweep(net, grid: dict, metrics: list, chunk: int = CHUNK) -> Sweep:
     swept = [n for n, v in axes if len(v) > 1]
     single = {n: v[0] for n, v in axes if len(v) == 1}
     programs: dict = {}
+    result = Sweep(axes, {n: d.default.evaluate({}) for n, d in net.symbols.items()
+                          if n not in grid}, {}, 0)
     try:
-        programs[()] = _Compiled(net, grid, metrics, swept, single)
+        programs[()] = _Compiled(net, grid, metrics, swept, single, skip_invalid)
         structural = []
     except (SpecError, SpecErrors):
         structural = _structural(net, swept, single)
+        if not structural and not skip_invalid:
+            raise
+        if not structural:                  # every point rejected (e.g. a single bad point)
+            result.metrics = {m: np.zeros(result.size, np.int64) for m in metrics}
+            result.valid = np.zeros(result.size, dtype=bool)
+            return result
     free = [n for n in swept if n not in structural]
-    result = Sweep(axes, {n: d.default.evaluate({}) for n, d in net.symbols.items()
-                          if n not in grid}, {}, 0)
-    out = {m: [] for m in metrics}
-    for start in range(0, max(result.size, 1), chunk):
-        stop = min(start + chunk, result.size)
-        idx = dict(zip([n for n, _ in axes], result.index_arrays(start, stop)))
-        part = _evaluate_chunk(net, grid, metrics, free, structural, single, idx, programs)
-        for m in metrics:
-            out[m].append(part[m])
-    result.metrics = {m: np.concatenate(v) if v else np.zeros(0, np.int64) for m, v in out.items()}
+
+    def evaluate(idx: dict) -> dict:
+        return _evaluate_chunk(net, grid, metrics, free, structural, single, idx, programs,
+                               skip_invalid)
+    _run_chunks(result, evaluate, metrics, chunk)
     result.programs = len(programs)
     return result
+
+
+def _run_chunks(result: Sweep, evaluate, metrics: list, chunk: int) -> None:
+    """Evaluate the grid in chunks of `chunk` points (bounded memory); fill `result`."""
+    out: dict = {m: [] for m in metrics + [VALID]}
+    names = [n for n, _ in result.axes]
+    for start in range(0, max(result.size, 1), chunk):
+        stop = min(start + chunk, result.size)
+        part = evaluate(dict(zip(names, result.index_arrays(start, stop))))
+        for m in out:
+            out[m].append(part[m])
+    valid = np.concatenate(out.pop(VALID))
+    result.metrics = {m: np.concatenate(v) for m, v in out.items()}
+    result.valid = None if valid.all() else valid
 
 
 def _structural(net, swept: list, single: dict) -> list:
@@ -92,11 +127,13 @@ def _structural(net, swept: list, single: dict) -> list:
     return out
 
 
-def _evaluate_chunk(net, grid, metrics, free, structural, single, idx, programs) -> dict:
+def _evaluate_chunk(net, grid, metrics, free, structural, single, idx, programs,
+                    skip: bool) -> dict:
     size = len(next(iter(idx.values()))) if idx else 1
     if not structural:
         return programs[()].run({n: idx[n] for n in free}, size, grid, single)
     part = {m: np.zeros(size, dtype=np.int64) for m in metrics}
+    part[VALID] = np.zeros(size, dtype=bool)
     combos = itertools.product(*(range(len(grid[s])) for s in structural))
     for combo in combos:
         mask = np.ones(size, dtype=bool)
@@ -107,27 +144,38 @@ def _evaluate_chunk(net, grid, metrics, free, structural, single, idx, programs)
         values = dict(single, **{s: grid[s][i] for s, i in zip(structural, combo)})
         key = tuple(combo)
         if key not in programs:
-            programs[key] = _Compiled(net, grid, metrics, free, values)
+            programs[key] = _compiled_or_none(net, grid, metrics, free, values, skip)
+        if programs[key] is None:           # the engine rejects this structural value
+            continue
         sub = {n: idx[n][mask] for n in free}
         got = programs[key].run(sub, int(mask.sum()), grid, values)
-        for m in metrics:
+        for m in got:
             if got[m].dtype == object and part[m].dtype != object:
                 part[m] = part[m].astype(object)
             part[m][mask] = got[m]
     return part
 
 
+def _compiled_or_none(net, grid, metrics, free, values, skip: bool):
+    try:
+        return _Compiled(net, grid, metrics, free, values, skip)
+    except (SpecError, SpecErrors):
+        if skip:
+            return None
+        raise
+
+
 class _Compiled:
     """One compiled program: the metric totals and the validity checks, in the free q's."""
 
-    def __init__(self, net, grid, metrics, free, values):
+    def __init__(self, net, grid, metrics, free, values, skip: bool = False):
         units = {n: gr.unit(grid[n]) for n in free}
         self.net, self.free, self.units = with_multiples(net, units), free, units
         a = analyse(self.net, values, free)
         self.qs = [quotient_symbol(n) for n in free]
         self.qvalues = [_int_array([v / units[n] for v in grid[n]]) for n in free]
         sizes, divides = _checks(a)
-        self.metrics, self.n_sizes = metrics, len(sizes)
+        self.metrics, self.n_sizes, self.skip = metrics, len(sizes), skip
         exprs = [getattr(a.totals, m) for m in metrics] + sizes + divides
         limits = {q: int(max(grid[n]) / units[n]) for q, n in zip(self.qs, free)}
         self.program = compile_exact(exprs, self.qs, limits)
@@ -141,11 +189,12 @@ class _Compiled:
         bad = np.zeros(size, dtype=bool)
         for i, (n, d) in enumerate(zip(nums[k:], dens[k:])):
             bad |= (n % d != 0) | ((n < d) if i < self.n_sizes else False)
-        if bad.any():
+        if bad.any() and not self.skip:
             j = int(np.argmax(bad))
-            _explain_invalid(self.net, dict(values, **{n: grid[n][sub[n][j]] for n in self.free}),
-                             self.exprs[k:])
-        return {m: _exact(nums[i], dens[i]) for i, m in enumerate(self.metrics)}
+            _explain_invalid(self.net, dict(values, **{n: grid[n][sub[n][j]] for n in self.free}))
+        out = {m: _exact(nums[i], dens[i], bad) for i, m in enumerate(self.metrics)}
+        out[VALID] = ~bad
+        return out
 
 
 def _int_array(values: list):
@@ -155,7 +204,10 @@ def _int_array(values: list):
     return np.array(ints, dtype=object if wide else np.int64)
 
 
-def _exact(numerators, den):
+def _exact(numerators, den, bad):
+    """Exact values; at invalid points (not output) 0, so a non-integer there is no bother."""
+    if bad.any():
+        numerators = np.where(bad, 0, numerators)
     v = exact_values(numerators, den)
     return v if v is not None else np.array(fraction_values(numerators, den), dtype=object)
 
@@ -184,7 +236,7 @@ def _surely_size(v) -> bool:
     return bool(v.is_integer and v.is_positive)
 
 
-def _explain_invalid(net, point: dict, checks: list) -> None:
+def _explain_invalid(net, point: dict) -> None:
     """Re-analyse one failing point numerically: raise the engine's own error for it."""
     where = ", ".join(f"{k}={gr.decimal_text(v)}" for k, v in point.items())
     try:
