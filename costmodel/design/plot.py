@@ -95,9 +95,9 @@ def _memory_panel(ax, rows) -> None:
     for e in range(first, last + 1):
         intensity = 10 ** e
         ax.plot([lo, hi], [lo * intensity, hi * intensity], "--", color="grey", lw=0.8, zorder=1)
-        x = min(hi, top / intensity) / 1.1          # where the line leaves the box
+        x = min(hi, top / intensity) / 1.15         # just inside where the line leaves the box
         ax.annotate(f"{intensity:g} madds/element", (x, x * intensity), fontsize=7,
-                    color="grey", ha="right", va="bottom", rotation=30)
+                    color="grey", ha="right", va="top", rotation=30)
     ax.set_xlim(lo, hi)
     ax.set_ylim(bottom, top)
     ax.set_xlabel(AXIS_MEM)
