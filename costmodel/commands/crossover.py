@@ -126,8 +126,8 @@ def _text(out, args, ops, events, regions, rng, metric) -> None:
     if not events:
         out.write(f"no crossing: {_who(regions[0].sign)} over the whole range\n")
     for e in events:
-        how = "cross at" if e.kind == "crossing" else "jump past each other at"
-        out.write(f"{args.symbol} = {_number(e.at)}: the costs {how} it "
+        how = "the costs cross" if e.kind == "crossing" else "a rounding step changes the order"
+        out.write(f"{args.symbol} = {_number(e.at)}: {how} "
                   f"({_who(e.before)} below, {_who(e.after)} above)\n")
     note = _multiple_note(args, ops, events)
     if note:
