@@ -210,8 +210,8 @@ class _Builder:
         return cls(**values)
 
     def check_arg(self, arg, v: Any, pos: Pos, path: str) -> Any:
-        if arg.type in ("int", "nonneg", "pad") and num.is_numeric(v):
-            low = 1 if arg.type == "int" else 0
+        if arg.type in ("int", "size", "nonneg", "pad") and num.is_numeric(v):
+            low = 1 if arg.type in ("int", "size") else 0
             if not num.is_integer(v) or v < low:
                 need = "a positive integer" if low else "a non-negative integer"
                 raise self.fail(pos, path, f"argument '{arg.name}' must be {need}, got {v}")
