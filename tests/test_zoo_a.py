@@ -242,10 +242,10 @@ PUBLISHED = [
 
 
 def _ours(spec, at, metric):
-    """Our count for a published metric. Every published "flops" figure of these networks
-    (Darknet ops, the SqueezeNet README, MobileNets Table 9's SqueezeNet) counts 2 ops per
-    multiply-add and nothing else, so it is compared with 2·madds, not with our flops (which
-    adds bias, BN, activation and pooling ops)."""
+    """Our count for a published metric. Published "flops" figures here are compared with
+    2·madds, not with our flops (which adds bias, BN, activation and pooling ops): Darknet's
+    ops and MobileNets Table 9's SqueezeNet figure count 2 per multiply-add and nothing else;
+    the SqueezeNet README's GFLOPS are pinned as not reproduced by that rule."""
     params, madds, params_without_bn = totals(spec, at)
     return {"params": params, "madds": madds, "flops": 2 * madds}[metric]
 
