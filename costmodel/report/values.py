@@ -52,5 +52,5 @@ def human_bytes(n: Any, syms=None) -> str:
         return human(n, syms) + " B"
     for power, unit in ((3, "GiB"), (2, "MiB"), (1, "KiB")):
         if n >= 1024 ** power:
-            return f"{n / 1024 ** power:.2f} {unit}"
+            return f"{float(n / 1024 ** power):.2f} {unit}"
     return f"{n} B"
