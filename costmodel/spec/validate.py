@@ -240,6 +240,7 @@ class _Validator:
         return tuple(e for e in out if e is not None)
 
     def entry(self, node: YNode, where: str, scope: set):
+        """One layer list entry: a kind, block call, merge or construct (+ optional name)."""
         name = None
         if isinstance(node, YScalar) and isinstance(node.value, str) and not node.quoted:
             head, value = node.value, None
@@ -248,6 +249,8 @@ class _Validator:
                 name = self.name_text(node.items["name"], where + ".name")
             head = next(k for k in node.items if k != "name")
             value = node.items[head]
+            if isinstance(value, YScalar) and value.value is None:
+                value = None        # `{name: x, bn}`: a kind with no arguments
         else:
             self.err(node, where, "expected a layer: a kind name, or a one-key mapping "
                      "'kind: {args}' (plus an optional 'name')")
