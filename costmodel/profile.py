@@ -126,8 +126,18 @@ def dump(p: Profile) -> str:
     doc["fused"] = list(p.fused)
     doc["sources"] = dict(p.sources)
     if p.calibration:
-        doc["calibration"] = p.calibration
+        doc["calibration"] = _yaml_safe(p.calibration)
     return yaml.safe_dump(doc, sort_keys=False, width=100, allow_unicode=True)
+
+
+def _yaml_safe(data):
+    """Exact numbers read back from a profile (Fraction) become plain floats for YAML."""
+    from fractions import Fraction
+    if isinstance(data, dict):
+        return {k: _yaml_safe(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_yaml_safe(v) for v in data]
+    return _g(float(data)) if isinstance(data, Fraction) else data
 
 
 def _g(v: float):
