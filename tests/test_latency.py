@@ -214,6 +214,16 @@ def test_calibrate_command_writes_a_loadable_profile(tmp_path, cli):
     assert "fitted by costmodel calibrate" in p.sources["peak_madds_per_s"]
 
 
+def test_calibrate_input_errors_are_located_or_usage(tmp_path, cli):
+    bad = tmp_path / "m.yaml"
+    bad.write_text("unit: furlongs\nmeasurements: []\n")
+    code, _, err = cli("calibrate", "--device", "gtx1080ti", "--measurements", str(bad))
+    assert code == 1 and f"{bad}:1:7: error: unit: 'furlongs' is not one of" in err
+    bad.write_text("unit: s\nmeasurements: []\n")
+    code, _, err = cli("calibrate", "--device", "gtx1080ti", "--measurements", str(bad))
+    assert code == 2 and "no measurements" in err
+
+
 # -- peak activation memory ----------------------------------------------------------------
 
 def test_chain_peak_is_a_layer_and_its_input():

@@ -26,6 +26,9 @@ def run(args, out) -> int:
         source, rows = ms.load(path)
         sources.append(source or path)
         points += [cal.Point(m.label, ms.analyse(m, cache), m.batch, m.seconds) for m in rows]
+    if not points:
+        from costmodel.errors import UsageError
+        raise UsageError("the measurement files hold no measurements to fit")
     fit = cal.fit(points, prior)
     fitted = annotate(fit, prior, args.measurements, args.name)
     write_report(fit, prior, points, out)
