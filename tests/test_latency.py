@@ -274,3 +274,19 @@ def test_mobilenet_v2_reproduces_table3_early_400k_when_streamed():
     # without streaming: the first block's 96-channel expansion and its ReLU6 at 112 x 112
     assert sequential.bytes == 2 * 96 * 112 * 112 * 2
     assert sequential.path == "stage1/ir1/relu6_1"
+
+
+def test_held_out_validation_runs_and_ours_beats_madds_only_on_error():
+    """The whole pipeline on the paper's data: calibrate on Tables 1-4, predict Table 8 and
+    Appendix Table 1 (the MobileNetV2 rows at least; more once the zoo specs exist)."""
+    import importlib.util
+    path = os.path.join(ROOT, "benchmarks", "latency_validation.py")
+    spec = importlib.util.spec_from_file_location("latency_validation", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    for dev in ("gtx1080ti", "snapdragon810"):
+        r = mod.validate(dev, [], write_profiles=False)
+        assert r["cal_points"] == 51
+        allrows = r["subsets"]["all"]
+        assert allrows["ours"]["n"] >= 12          # 6 Table 8 + 6 Appendix MobileNetV2 rows
+        assert allrows["ours"]["median"] < allrows["madds"]["median"]
