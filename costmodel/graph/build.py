@@ -118,7 +118,9 @@ class _Builder:
     def flatten(self, entries: tuple, env: dict, out: list) -> None:
         """Inline repeats and tables into a list of layers, calls and merges."""
         for e in entries:
-            if isinstance(e, Repeat):
+            if isinstance(e, (Repeat, Table)) and e.name:
+                out.append(e)      # a named repeat/table is one group; expanded in `entry`
+            elif isinstance(e, Repeat):
                 n = self.value(e.n, env, e.pos)
                 if not num.is_numeric(n) or not num.is_integer(n) or n < 0:
                     raise self.fail(e.pos, "", f"repeat count must be a non-negative integer, got {n}")
@@ -136,6 +138,13 @@ class _Builder:
             return self.layer(e, env, x, producer, path)
         if isinstance(e, Call):
             return self.call(e, env, x, producer, path)
+        if isinstance(e, (Repeat, Table)):
+            group = self.open_group(path, "repeat" if isinstance(e, Repeat) else e.block)
+            unnamed = Repeat(e.n, e.body, e.pos) if isinstance(e, Repeat) else \
+                Table(e.block, e.columns, e.rows, e.pos)
+            out = self.body((unnamed,), env, x, producer, path + "/")
+            group.end = len(self.graph.nodes)
+            return out
         return self.merge(e, env, x, producer, path)
 
     def layer(self, e: Layer, env: dict, x: Shape, producer: int, path: str) -> tuple:
@@ -210,8 +219,8 @@ class _Builder:
         return cls(**values)
 
     def check_arg(self, arg, v: Any, pos: Pos, path: str) -> Any:
-        if arg.type in ("int", "nonneg", "pad") and num.is_numeric(v):
-            low = 1 if arg.type == "int" else 0
+        if arg.type in ("int", "size", "nonneg", "pad") and num.is_numeric(v):
+            low = 1 if arg.type in ("int", "size") else 0
             if not num.is_integer(v) or v < low:
                 need = "a positive integer" if low else "a non-negative integer"
                 raise self.fail(pos, path, f"argument '{arg.name}' must be {need}, got {v}")

@@ -17,7 +17,7 @@ def human(value: Any, syms=None) -> str:
         return str(closed_form(value, syms)) if syms is not None else str(value)
     for scale, unit in UNITS:
         if abs(value) >= scale:
-            return f"{Fraction(value) / scale:.2f}{unit}" if isinstance(value, Fraction) \
+            return f"{float(Fraction(value) / scale):.2f}{unit}" if isinstance(value, Fraction) \
                 else f"{value / scale:.2f}{unit}"
     return f"{float(value):g}" if isinstance(value, Fraction) else str(value)
 
