@@ -28,26 +28,35 @@ def add_arguments(p) -> None:
 
 def run(args, out) -> int:
     from costmodel import proofs
+    from costmodel.errors import UsageError
     from costmodel.proofs.engine import default_spec_paths
     if args.list:
         for m in proofs.modules():
             out.write(f"{m.NAME:<7} {m.TITLE}\n")
         return 0
     selected = _select(args.names, proofs)
+    missing = [p for p in args.spec if not os.path.isfile(p)]
+    if missing:
+        raise UsageError(f"--spec: no such file: {', '.join(missing)}")
     ctx = proofs.Context(args.spec or default_spec_paths())
     if args.format == "markdown" and not args.table:
         out.write(_header(args, ctx.spec_paths))
-    failed = []
+    failed, tables = [], 0
     for m in selected:
-        if not _run_one(m, ctx, args, out):
+        ok, n_tables = _run_one(m, ctx, args, out)
+        tables += n_tables
+        if not ok:
             failed.append(m.NAME)
+    if args.table and not tables:
+        raise UsageError(f"{', '.join(m.NAME for m in selected)}: no tables to print; "
+                         "--table works with proofs that recompute tables (see --list)")
     if len(selected) > 1 and args.format == "text":
         out.write(f"{len(selected) - len(failed)} of {len(selected)} proofs verified"
                   + (f"; failed: {', '.join(failed)}\n" if failed else "\n"))
     return 1 if failed else 0
 
 
-def _run_one(module, ctx, args, out) -> bool:
+def _run_one(module, ctx, args, out) -> tuple:
     from costmodel.proofs import check
     from costmodel.proofs.render import render
     proof = module.build(ctx)
@@ -55,7 +64,7 @@ def _run_one(module, ctx, args, out) -> bool:
     render(proof, verdict, args.format, out, tables_only=args.table)
     if args.table and not verdict.ok:
         out.write(f"{proof.name}: FAILED at {verdict.first_failure()}\n")
-    return verdict.ok
+    return verdict.ok, len(proof.tables)
 
 
 def _select(names: list, proofs) -> list:

@@ -77,7 +77,7 @@ def _eight_to_nine(e: dict, N, k) -> list:
     saving = (e["std_madds"] / (e["dw_madds"] + e["pw_madds"])).subs(k, 3)
     return [
         Equal("at k = 3 the saving factor standard / separable", saving, 9 * N / (N + 9)),
-        NonNeg("it stays below 9 = k²", 9 - saving, 81 / (N + 9), strict=True),
+        NonNeg("it stays below 9 = k²", 9, 81 / (N + 9), strict=True, rhs=saving),
         Slope("it grows with N", saving, N, 81 / (N + 9) ** 2, +1),
         Solve("it reaches 8 at N = 72: between 8 and 9 for every N ≥ 72", saving - 8, N, (72,)),
     ]

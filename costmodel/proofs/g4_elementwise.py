@@ -15,7 +15,7 @@ import sympy as sp
 from costmodel import layers
 from costmodel.layers.base import REQUIRED, Shape
 from costmodel.proofs import engine as en
-from costmodel.proofs.core import Proof, Table, ratio
+from costmodel.proofs.core import Origin, Proof, Table, ratio
 from costmodel.proofs.steps import Compare, Equal, Limit, NonNeg, Slope
 
 NAME = "g4"
@@ -46,7 +46,7 @@ def build(ctx) -> Proof:
         cost = _cost_on(cls, x)
         how = f"{cls.name} on c×h×w" + (" (2 branches)" if cls.merge else "")
         branches = 2 if cls.merge else 0
-        origins += [en.Origin(f"{m} of {how}", getattr(cost, m), m, cls.name, (), (c, h, w),
+        origins += [Origin(f"{m} of {how}", getattr(cost, m), m, cls.name, (), (c, h, w),
                               branches) for m in ("mem_access", "flops")]
         steps += _bounded(cls.name, ratio(cost.mem_access, cost.flops), h)
     dw = dict(kind="dwconv", x=x, k=k, p="same")
@@ -124,21 +124,27 @@ def _share_steps(entry) -> list:
 
 
 def share_table(zoo: list) -> Table:
+    """One row per zoo network: what each kind of operator takes of madds and mem_access."""
     rows = []
     for entry in zoo:
         if entry.error:
-            rows.append((entry.name, "(not analysed)", "", "", "", entry.error))
+            rows.append((entry.name,) + ("",) * 8 + (entry.error,))
             continue
         s, tot = shares(entry.analysis), entry.analysis.totals
         g4 = tuple(sum(s[c][i] for c in G4_OPS) for i in (0, 1))
-        for cat, (madds, mem) in list(s.items()) + [("G4: element-wise + depthwise", g4)]:
-            rows.append((entry.name, cat, en.count(madds), _pct(madds, tot.madds),
-                         en.count(mem), _pct(mem, tot.mem_access)))
-    return Table("Share of madds and of mem_access by kind of operator, zoo specs at their "
-                 "defaults", ("network", "operators", "madds", "madds %", "mem_access",
-                              "mem_access %"), tuple(rows),
-                 ("element-wise = kinds flagged element-wise in the registry (activations, bn, "
-                  "add, mul, ...); data movement = concat, split, shuffle, ...",))
+        rows.append((entry.name, en.count(tot.madds), en.count(tot.mem_access),
+                     _pct(s["depthwise conv"][0], tot.madds),
+                     _pct(s["depthwise conv"][1], tot.mem_access),
+                     _pct(s["element-wise"][1], tot.mem_access),
+                     _pct(s["data movement"][1], tot.mem_access),
+                     _pct(g4[0], tot.madds), _pct(g4[1], tot.mem_access), ""))
+    return Table("Shares of madds and of mem_access (%), zoo specs at their defaults",
+                 ("network", "madds", "mem_access", "dw madds", "dw mem", "elem-wise mem",
+                  "data mem", "G4 madds", "G4 mem", "note"), tuple(rows),
+                 ("dw = depthwise convs; elem-wise = kinds flagged element-wise in the registry "
+                  "(activations, bn, add, mul, ...; their madds are 0 by definition); data = "
+                  "concat, split, shuffle, ...; G4 = element-wise + depthwise, what the paper "
+                  "calls element-wise; the rest of mem_access is conv, fc and pooling",))
 
 
 def _pct(part, whole) -> str:

@@ -18,7 +18,8 @@ _LATEX_TEXT = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_
                "≥": r"$\geq$", "≤": r"$\leq$", "√": r"$\surd$", "−": "$-$", "→": r"$\to$",
                "⇔": r"$\iff$", "∞": r"$\infty$", "²": r"$^2$", "′": "'", "″": "''",
                "α": r"$\alpha$", "ρ": r"$\rho$", "τ": r"$\tau$", "π": r"$\pi$",
-               "β": r"$\beta$", "≈": r"$\approx$", "∂": r"$\partial$", "✓": "ok"}
+               "β": r"$\beta$", "≈": r"$\approx$", "∂": r"$\partial$", "✓": "ok",
+               "†": r"$\dagger$", "‖": r"$\|$", "—": "---"}
 
 
 def render(proof: Proof, verdict: Verdict, fmt: str, out: TextIO, tables_only: bool = False) -> None:
