@@ -64,13 +64,14 @@ class NonNeg:
     def verify(self) -> str:
         gap, how = self.expr - self.rhs, ""
         if self.witness is not None:
-            how = _equal(gap, self.witness) + "; "
+            how = f"witness {_show(self.witness)}: " + _equal(gap, self.witness, "(lhs − rhs)",
+                                                               "witness") + "; "
             gap = self.witness
         if not visibly_signed(gap, self.strict):
             raise StepFailed(f"cannot see that {_show(gap)} is "
                              f"{'positive' if self.strict else 'non-negative'}")
-        return how + ("the witness's sign is visible term by term" if self.witness is not None
-                      else "sign of lhs − rhs visible term by term")
+        return how + ("its sign is visible term by term" if self.witness is not None
+                      else "the sign of lhs − rhs is visible term by term")
 
     def spot(self, point: dict) -> None:
         v = _num(self.expr - self.rhs, point)
@@ -127,11 +128,11 @@ class Slope:
     sign: int = 1
 
     def verify(self) -> str:
-        how = _equal(sp.diff(self.f, self.var), self.witness)
+        how = _equal(sp.diff(self.f, self.var), self.witness, f"diff(f, {self.var})", "rhs")
         if not visibly_signed(self.sign * self.witness, strict=True):
             raise StepFailed(f"cannot see that {_show(self.witness)} is "
                              f"{'positive' if self.sign > 0 else 'negative'}")
-        return f"diff(f, {self.var}) = witness: {how}; sign visible"
+        return f"{how}; the sign of rhs is visible term by term"
 
     def spot(self, point: dict) -> None:
         x0 = point.get(self.var, sp.Integer(7))
@@ -273,13 +274,13 @@ def _signed(e: Any, strict: bool) -> bool:
     return False
 
 
-def _equal(lhs: Any, rhs: Any) -> str:
+def _equal(lhs: Any, rhs: Any, a: str = "lhs", b: str = "rhs") -> str:
+    """'expand(a − b) = 0' (or cancel) when lhs = rhs; StepFailed otherwise."""
     d = sp.sympify(lhs - rhs)
-    if sp.expand(d) == 0:
-        return "expand(lhs − rhs) = 0"
-    if sp.cancel(sp.together(d)) == 0:
-        return "cancel(lhs − rhs) = 0"
-    raise StepFailed(f"lhs − rhs = {_show(sp.factor(d))}, not 0")
+    for name, reduce in (("expand", sp.expand), ("cancel", lambda e: sp.cancel(sp.together(e)))):
+        if reduce(d) == 0:
+            return f"{name}({a} − {b}) = 0"
+    raise StepFailed(f"{a} − {b} = {_show(sp.factor(d))}, not 0")
 
 
 def _is_zero(e: Any) -> bool:
