@@ -186,6 +186,14 @@ def test_explain_splits_the_gap_to_the_papers_146m(cli):
     assert "total:        thop on A − paper on B = +6,894,496" in out   # 152,708,792 − 145,814,296
 
 
+def test_explain_architecture_only(cli):
+    code, out, _ = cli("explain", f"{ROOT}/{SPECS['shufflenet_v2_x1_0']}", "--vs-spec",
+                       f"{ROOT}/{MEGVII}")
+    assert code == 0 and "counting:" not in out
+    # torchvision 144,907,992 − Megvii 145,814,296 multiply-adds (both measured)
+    assert "architecture: paper on A − paper on B = −906,304 = conv (−906.30K)" in out
+
+
 def test_published_146m_is_the_megvii_network_in_the_papers_convention(cli):
     code, out, _ = cli("explain", f"{ROOT}/{MEGVII}", "--published", "146e6")
     assert code == 0
@@ -219,6 +227,9 @@ def test_bad_figure_and_empty_explain_are_usage_errors(cli):
     assert code == 2 and "nothing to explain" in err
     code, _, err = cli("explain", f"{ROOT}/{MEGVII}", "--convention", "thopp")
     assert code == 2 and "did you mean 'thop'" in err
+    code, _, err = cli("explain", f"{ROOT}/{SPECS['mobilenet_v2']}", "--convention", "thop",
+                       "--set", "alpah=1")
+    assert code == 2 and "did you mean 'alpha'" in err
 
 
 # -- report --convention ---------------------------------------------------------------------

@@ -31,7 +31,6 @@ def add_arguments(p) -> None:
 
 def run(args, out) -> int:
     from costmodel import conventions
-    from costmodel.analysis import analyse, load_spec
     from costmodel.conventions import compare as cmp
     from costmodel.errors import UsageError
     wants_comparison = args.convention or args.vs or args.vs_spec
@@ -41,21 +40,31 @@ def run(args, out) -> int:
     figure = cmp.parse_figure(args.published) if args.published else None
     a_conv = conventions.get(args.convention or conventions.DEFAULT)
     b_conv = conventions.get(args.vs or conventions.DEFAULT)
-    values = opt.parse_sets(args.set)
-    net = load_spec(args.spec)
-    analysis = analyse(net, {k: v for k, v in values.items() if k in net.symbols})
+    analysis, other = _analyses(args)
     _header(analysis, args.spec, out)
     if wants_comparison:
-        other = None
-        if args.vs_spec:
-            net_b = load_spec(args.vs_spec)
-            other = analyse(net_b, {k: v for k, v in values.items() if k in net_b.symbols})
-        c = cmp.compare(a_conv, b_conv, analysis, other)
-        _comparison(c, args.spec, args.vs_spec, out)
+        _comparison(cmp.compare(a_conv, b_conv, analysis, other), args.spec, args.vs_spec, out)
     if figure is not None:
-        _published(figure, cmp.check_published(figure, conventions.all_conventions(), analysis),
-                   out)
+        checks = cmp.check_published(figure, conventions.all_conventions(), analysis)
+        _published(figure, checks, out)
     return 0
+
+
+def _analyses(args) -> tuple:
+    """The analysis of SPEC and of --vs-spec (or None), with the --set values each knows;
+    a --set name unknown to every spec is an error."""
+    from costmodel.analysis import analyse, load_spec
+    from costmodel.errors import UsageError
+    values = opt.parse_sets(args.set)
+    net = load_spec(args.spec)
+    if not args.vs_spec:
+        return analyse(net, values), None
+    net_b = load_spec(args.vs_spec)
+    unknown = sorted(set(values) - set(net.symbols) - set(net_b.symbols))
+    if unknown:
+        raise UsageError(f"unknown symbol '{unknown[0]}' in both specs")
+    return tuple(analyse(n, {k: v for k, v in values.items() if k in n.symbols})
+                 for n in (net, net_b))
 
 
 # -- text ----------------------------------------------------------------------------------
@@ -100,6 +109,8 @@ def _comparison(c, spec_a: str, spec_b: str | None, out) -> None:
         out.write(f"A = {spec_a}\nB = {spec_b}\n\n")
         totals = [(f"{a} on A", c.total_a, _describe(c.a)), (f"{b} on A", c.total_b_on_a,
                   _describe(c.b)), (f"{b} on B", c.total_b, "")]
+        if a == b:
+            totals.pop(1)
     else:
         totals = [(a, c.total_a, _describe(c.a)), (b, c.total_b_on_a, _describe(c.b))]
     width = max(len(t[0]) for t in totals)
@@ -111,8 +122,10 @@ def _comparison(c, spec_a: str, spec_b: str | None, out) -> None:
     if c.two_specs:
         arch = " + ".join(f"{ln.label} ({_short(ln.architecture)})"
                           for ln in _largest_first(c.lines, "architecture"))
-        out.write(f"\ncounting:     {a} − {b} on A = {gap}" + (f" = {counting}" if counting else "")
-                  + f"\narchitecture: {b} on A − {b} on B = {_signed(c.total_b_on_a - c.total_b)}"
+        if a != b:
+            out.write(f"\ncounting:     {a} − {b} on A = {gap}"
+                      + (f" = {counting}" if counting else ""))
+        out.write(f"\narchitecture: {b} on A − {b} on B = {_signed(c.total_b_on_a - c.total_b)}"
                   + (f" = {arch}" if arch else "")
                   + f"\ntotal:        {a} on A − {b} on B = {_signed(c.total_a - c.total_b)}\n\n")
     else:
@@ -142,15 +155,21 @@ def _kind_table(c, out) -> None:
                  f"{b} on B", "counting", "architecture"]]
     else:
         rows = [["op kind", "layers", f"{a} rule", f"{b} rule", a, b, f"{a} − {b}"]]
+    same = c.two_specs and a == b          # architecture only: one rule, one count per spec
+    if same:
+        rows = [["op kind", "layers A/B", f"{a} rule", "A", "B", "A − B"]]
     for ln in shown:
         ra, rb = c.a.rule(ln.kind, ln.impl).text(), c.b.rule(ln.kind, ln.impl).text()
-        if c.two_specs:
+        if same:
+            rows.append([ln.label, f"{ln.layers_a}/{ln.layers_b}", ra, _n(ln.a), _n(ln.b),
+                         _signed(ln.architecture)])
+        elif c.two_specs:
             rows.append([ln.label, f"{ln.layers_a}/{ln.layers_b}", ra, rb, _n(ln.a),
                          _n(ln.b_on_a), _n(ln.b), _signed(ln.counting), _signed(ln.architecture)])
         else:
             rows.append([ln.label, str(ln.layers_a), ra, rb, _n(ln.a), _n(ln.b_on_a),
                          _signed(ln.counting)])
-    _table(rows, out, 4)
+    _table(rows, out, 3 if same else 4)
     if zero:
         out.write("counted as 0 by both: " + ", ".join(
             f"{ln.label} ×{ln.layers_a or ln.layers_b}" for ln in zero) + "\n")
