@@ -304,11 +304,12 @@ class _Validator:
                    required: bool) -> dict:
         spec_args = {a.name: a for a in self.kinds[kind].args}
         impls = impl_choices(kind)
-        if isinstance(node, YMap) and "impl" in node.key_marks and not impls:
+        has_impl = isinstance(node, YMap) and "impl" in node.key_marks
+        if has_impl and not impls:
             self.err(node.key_marks["impl"], where, f"'impl' does not apply to {kind}: no "
                      "counting convention depends on how it is written; kinds that take it: "
                      f"{one_of(IMPLS)}")
-        keys = tuple(spec_args) + ("impl",)
+        keys = tuple(spec_args) + (("impl",) if impls or has_impl else ())
         items = self.mapping(node, where, keys) if node is not None else {}
         if node is not None and not isinstance(node, YMap):
             return {}
