@@ -16,6 +16,8 @@ def add_arguments(p) -> None:
     p.add_argument("--format", choices=("text", "markdown", "csv", "json"), default="text")
     p.add_argument("--depth", type=int, default=None, metavar="N",
                    help="show N path levels; deeper layers fold into their block's row")
+    opt.add_convention(p, "count flops the way NAME does (the flops column and total); "
+                          "default: costmodel's own flops (2·madds + every other op)")
 
 
 def run(args, out) -> int:
@@ -26,5 +28,9 @@ def run(args, out) -> int:
         raise UsageError("--depth must be at least 1")
     net = load_spec(args.spec)
     a = analyse(net, opt.parse_sets(args.set), opt.parse_names(args.symbolic), args.ideal)
-    render(a, out, args.format, args.depth, args.dtype, args.spec)
+    counted = None
+    if args.convention:
+        from costmodel import conventions
+        counted = conventions.apply(conventions.get(args.convention), a)
+    render(a, out, args.format, args.depth, args.dtype, args.spec, counted)
     return 0

@@ -35,6 +35,7 @@ class Node:
     xs: tuple             # merges: branch outputs; otherwise (x,)
     y: Shape
     pos: Pos
+    impl: str | None = None   # how the reference code writes it (`impl:`); None: the default
 
     @property
     def kind(self) -> str:
@@ -154,7 +155,8 @@ class _Builder:
         except LayerError as err:
             raise self.fail(e.pos, path, f"{err} (input {x})") from None
         self.check_shape(y, e.pos, path, f"{e.kind} output (input {x})")
-        return y, self.add_node(Node(path, layer, (producer,), x, (x,), y, e.pos))
+        return y, self.add_node(Node(path, layer, (producer,), x, (x,), y, e.pos,
+                                     self.impl_of(e.kind, e.args)))
 
     def call(self, e: Call, env: dict, x: Shape, producer: int, path: str,
              group: bool = True) -> tuple:
@@ -195,7 +197,7 @@ class _Builder:
         except LayerError as err:
             raise self.fail(e.pos, path, str(err)) from None
         node = Node(f"{path}/{JOIN_NAMES.get(e.kind, e.kind)}", layer, tuple(producers), x,
-                    tuple(outs), y, e.pos)
+                    tuple(outs), y, e.pos, self.impl_of(e.kind, e.args))
         index = self.add_node(node)
         group.end = len(self.graph.nodes)
         return y, index
@@ -217,6 +219,10 @@ class _Builder:
                 v = raw
             values[arg.name] = self.check_arg(arg, v, pos, path)
         return cls(**values)
+
+    def impl_of(self, kind: str, args: dict) -> str | None:
+        """The entry's `impl:`, else the spec's `defaults: {kind: {impl: ...}}`, else None."""
+        return args.get("impl", self.net.defaults.get(kind, {}).get("impl"))
 
     def check_arg(self, arg, v: Any, pos: Pos, path: str) -> Any:
         if arg.type in ("int", "size", "nonneg", "pad") and num.is_numeric(v):
