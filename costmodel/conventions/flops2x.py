@@ -22,7 +22,7 @@ CONVENTION = Convention(
     rules=table(
         ("conv dwconv fc", "*", "2*madds + bias", SRC),
         ("bn lrn relu relu6 leaky sigmoid hsigmoid swish hswish tanh", "*", "in", SRC),
-        ("maxpool avgpool gap", "*", "in", SRC),
+        ("maxpool avgpool gap gmp", "*", "in", SRC),
         ("add mul", "*", "pairs", SRC),
         ("concat split shuffle select flatten dropout", "*", "0", SRC, "no arithmetic"),
     ),

@@ -22,6 +22,7 @@ IMPLS: dict[str, tuple] = {
        ("relu", "relu6", "leaky", "sigmoid", "hsigmoid", "swish", "hswish", "tanh",
         "maxpool", "avgpool")},
     "gap": ("module", "functional", "mean"),
+    "gmp": ("module", "functional"),
     "add": ("operator", "functional"),
     "mul": ("operator", "functional"),
 }

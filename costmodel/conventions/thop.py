@@ -37,6 +37,7 @@ CONVENTION = Convention(
         ("sigmoid hsigmoid swish hswish tanh", "module", "0",
          "nn.Sigmoid, nn.Hardsigmoid, nn.SiLU, nn.Hardswish, nn.Tanh are not in the registry", NO_HOOK),
         ("maxpool", "module", "0", "thop/profile.py:42 zero_ops"),
+        ("gmp", "module", "0", "thop/profile.py:45 zero_ops (nn.AdaptiveMaxPool2d)"),
         ("avgpool", "module", "out",
          "thop/profile.py:48; thop/vision/basic_hooks.py:106-111 y.numel() "
          "(calc_func.py:65-66); the window size is ignored"),
@@ -44,7 +45,7 @@ CONVENTION = Convention(
          "thop/profile.py:51; thop/vision/basic_hooks.py:114-121 kernel = in_size/out_size "
          "(float), calc_func.py:69-72 int((prod(kernel) + 1)·out numel) = in + out for a "
          "global pool"),
-        ("relu relu6 leaky sigmoid hsigmoid swish hswish tanh maxpool avgpool gap",
+        ("relu relu6 leaky sigmoid hsigmoid swish hswish tanh maxpool avgpool gap gmp",
          "functional", "0", "a function call, not a module", NO_HOOK),
         ("gap", "mean", "0", "x.mean([2, 3]) is a tensor method", NO_HOOK),
         ("add mul", "*", "0", "x + y, x * y, torch.add, torch.mul are not modules", NO_HOOK),
