@@ -38,9 +38,18 @@ class SpecErrors(CostModelError):
         self.errors = errors
 
 
+# PyTorch/Keras argument names → our paper letters, for did-you-mean on layer arguments
+SYNONYMS = {"stride": "s", "strides": "s", "kernel": "k", "kernel_size": "k", "padding": "p",
+            "pad": "p", "groups": "g", "group": "g", "dilation": "d", "channels": "c",
+            "out_channels": "c", "filters": "c", "out_features": "c", "use_bias": "bias"}
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A ' (did you mean 'x'?)' suffix when a close match exists, else ''."""
-    close = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
+    """A ' (did you mean 'x'?)' suffix when a close match or a known synonym exists."""
+    choices = sorted(set(choices))
+    if SYNONYMS.get(str(word)) in choices:
+        return f" (did you mean '{SYNONYMS[str(word)]}'?)"
+    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

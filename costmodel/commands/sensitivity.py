@@ -46,7 +46,7 @@ def run(args, out) -> int:
     return 0
 
 
-def append_to_report(analysis, net, args, out) -> int:
+def append_to_report(analysis, net, args, out, counted=None) -> int:
     """`report --symbolic NAMES --sensitivity [METRIC]`: the report, then this section
     (text/markdown), or the report's JSON object with a "sensitivity" key."""
     import json
@@ -58,12 +58,12 @@ def append_to_report(analysis, net, args, out) -> int:
     result = compute(net, opt.parse_names(args.symbolic), opt.parse_sets(args.set), {},
                      metric[0], args.depth or 1)
     if args.format == "json":
-        doc = machine.document(analysis, args.depth, args.dtype, args.spec)
+        doc = machine.document(analysis, args.depth, args.dtype, args.spec, counted)
         doc["sensitivity"] = document(result)
         json.dump(doc, out, indent=1)
         out.write("\n")
         return 0
-    render(analysis, out, args.format, args.depth, args.dtype, args.spec)
+    render(analysis, out, args.format, args.depth, args.dtype, args.spec, counted)
     fence = "```\n" if args.format == "markdown" else ""
     out.write("\n" + fence)
     render_text(result, out)

@@ -35,6 +35,7 @@ class Node:
     xs: tuple             # merges: branch outputs; otherwise (x,)
     y: Shape
     pos: Pos
+    impl: str | None = None   # how the reference code writes it (`impl:`); None: the default
 
     @property
     def kind(self) -> str:
@@ -119,7 +120,9 @@ class _Builder:
     def flatten(self, entries: tuple, env: dict, out: list) -> None:
         """Inline repeats and tables into a list of layers, calls and merges."""
         for e in entries:
-            if isinstance(e, Repeat):
+            if isinstance(e, (Repeat, Table)) and e.name:
+                out.append(e)      # a named repeat/table is one group; expanded in `entry`
+            elif isinstance(e, Repeat):
                 n = self.value(e.n, env, e.pos, exact=True)
                 if not num.is_numeric(n) or not num.is_integer(n) or n < 0:
                     raise self.fail(e.pos, "", f"repeat count must be a non-negative integer, got {n}")
@@ -137,6 +140,13 @@ class _Builder:
             return self.layer(e, env, x, producer, path)
         if isinstance(e, Call):
             return self.call(e, env, x, producer, path)
+        if isinstance(e, (Repeat, Table)):
+            group = self.open_group(path, "repeat" if isinstance(e, Repeat) else e.block)
+            unnamed = Repeat(e.n, e.body, e.pos) if isinstance(e, Repeat) else \
+                Table(e.block, e.columns, e.rows, e.pos)
+            out = self.body((unnamed,), env, x, producer, path + "/")
+            group.end = len(self.graph.nodes)
+            return out
         return self.merge(e, env, x, producer, path)
 
     def layer(self, e: Layer, env: dict, x: Shape, producer: int, path: str) -> tuple:
@@ -146,7 +156,8 @@ class _Builder:
         except LayerError as err:
             raise self.fail(e.pos, path, f"{err} (input {x})") from None
         self.check_shape(y, e.pos, path, f"{e.kind} output (input {x})")
-        return y, self.add_node(Node(path, layer, (producer,), x, (x,), y, e.pos))
+        return y, self.add_node(Node(path, layer, (producer,), x, (x,), y, e.pos,
+                                     self.impl_of(e.kind, e.args)))
 
     def call(self, e: Call, env: dict, x: Shape, producer: int, path: str,
              group: bool = True) -> tuple:
@@ -187,7 +198,7 @@ class _Builder:
         except LayerError as err:
             raise self.fail(e.pos, path, str(err)) from None
         node = Node(f"{path}/{JOIN_NAMES.get(e.kind, e.kind)}", layer, tuple(producers), x,
-                    tuple(outs), y, e.pos)
+                    tuple(outs), y, e.pos, self.impl_of(e.kind, e.args))
         index = self.add_node(node)
         group.end = len(self.graph.nodes)
         return y, index
@@ -210,9 +221,13 @@ class _Builder:
             values[arg.name] = self.check_arg(arg, v, pos, path)
         return cls(**values)
 
+    def impl_of(self, kind: str, args: dict) -> str | None:
+        """The entry's `impl:`, else the spec's `defaults: {kind: {impl: ...}}`, else None."""
+        return args.get("impl", self.net.defaults.get(kind, {}).get("impl"))
+
     def check_arg(self, arg, v: Any, pos: Pos, path: str) -> Any:
-        if arg.type in ("int", "nonneg", "pad") and num.is_numeric(v):
-            low = 1 if arg.type == "int" else 0
+        if arg.type in ("int", "size", "nonneg", "pad") and num.is_numeric(v):
+            low = 1 if arg.type in ("int", "size") else 0
             if not num.is_integer(v) or v < low:
                 need = "a positive integer" if low else "a non-negative integer"
                 raise self.fail(pos, path, f"argument '{arg.name}' must be {need}, got {v}")

@@ -8,6 +8,7 @@ the scope they will be evaluated in; nothing is evaluated yet.
 from __future__ import annotations
 
 from costmodel import layers
+from costmodel.conventions.impl import IMPLS, choices as impl_choices
 from costmodel.errors import SpecError, SpecErrors, did_you_mean, one_of
 from costmodel.layers.base import REQUIRED
 from costmodel.spec import expr as ex
@@ -240,6 +241,7 @@ class _Validator:
         return tuple(e for e in out if e is not None)
 
     def entry(self, node: YNode, where: str, scope: set):
+        """One layer list entry: a kind, block call, merge or construct (+ optional name)."""
         name = None
         if isinstance(node, YScalar) and isinstance(node.value, str) and not node.quoted:
             head, value = node.value, None
@@ -248,6 +250,8 @@ class _Validator:
                 name = self.name_text(node.items["name"], where + ".name")
             head = next(k for k in node.items if k != "name")
             value = node.items[head]
+            if isinstance(value, YScalar) and value.value is None:
+                value = None        # `{name: x, bn}`: a kind with no arguments
         else:
             self.err(node, where, "expected a layer: a kind name, or a one-key mapping "
                      "'kind: {args}' (plus an optional 'name')")
@@ -302,15 +306,36 @@ class _Validator:
     def layer_args(self, kind: str, node: YNode | None, where: str, scope: set,
                    required: bool) -> dict:
         spec_args = {a.name: a for a in self.kinds[kind].args}
-        items = self.mapping(node, where, tuple(spec_args)) if node is not None else {}
+        impls = impl_choices(kind)
+        has_impl = isinstance(node, YMap) and "impl" in node.key_marks
+        if has_impl and not impls:
+            self.err(node.key_marks["impl"], where, f"'impl' does not apply to {kind}: no "
+                     "counting convention depends on how it is written; kinds that take it: "
+                     f"{one_of(IMPLS)}")
+        keys = tuple(spec_args) + (("impl",) if impls or has_impl else ())
+        items = self.mapping(node, where, keys) if node is not None else {}
         if node is not None and not isinstance(node, YMap):
             return {}
+        impl = items.pop("impl", None)
         if required:
             for a in spec_args.values():
                 if a.default is REQUIRED and a.name not in items and a.name not in self._kind_default_names(kind):
                     self.err(node or (0, 0), where, f"missing required argument '{a.name}' of {kind}"
                              f" ({a.doc})" if a.doc else f"missing required argument '{a.name}' of {kind}")
-        return {k: self.arg_value(spec_args[k], v, f"{where}.{k}", scope) for k, v in items.items()}
+        out = {k: self.arg_value(spec_args[k], v, f"{where}.{k}", scope) for k, v in items.items()}
+        if impl is not None and impls:
+            out["impl"] = self.impl_value(kind, impl, f"{where}.impl")
+        return out
+
+    def impl_value(self, kind: str, node: YNode, where: str) -> str | None:
+        """`impl:` names how the reference code writes the op (conventions/impl.py)."""
+        impls = impl_choices(kind)
+        if isinstance(node, YScalar) and node.value in impls:
+            return node.value
+        got = node.value if isinstance(node, YScalar) else "a list or mapping"
+        self.err(node, where, f"'impl' of {kind} must be one of {', '.join(impls)}; got "
+                 f"'{got}'{did_you_mean(got, impls)}")
+        return None
 
     def _kind_default_names(self, kind: str) -> set:
         return set(getattr(self, "_defaults_seen", {}).get(kind, ()))
