@@ -1,13 +1,16 @@
 """Counting conventions (issue 7): each convention's total equals the tool's own total, to the
-unit, for torchvision's mobilenet_v2, shufflenet_v2_x1_0, resnext50_32x4d, squeezenet1_0 and
-mobilenet_v3_large; per-op attributions equal the tools' per-op breakdowns; `explain` splits
+unit, on the zoo specs of torchvision's mobilenet_v2, shufflenet_v2_x1_0, resnext50_32x4d,
+squeezenet1_0 and mobilenet_v3_large (and of the other zoo networks whose code we ran the
+tools on); per-op attributions equal the tools' per-op breakdowns; `explain` splits
 ShuffleNetV2's gap to the paper's 146M into counting and architecture.
 
 Expected values were measured by running the tools (not by this code): torch 2.14.1+cu130 on
 CPU, torchvision 0.29.1, fvcore 0.1.5.post20221221, thop 0.1.1.post2209072238, ptflops 0.7.5,
-batch 1, 3x224x224, eval mode (recorded in docs/conventions.md, "Measured totals").
+batch 1, 3x224x224, eval mode (recorded in docs/conventions.md, "Measured totals"). The specs
+record how each reference implementation writes its ops (`impl:`, their header comments).
 """
 import json
+from fractions import Fraction
 
 import pytest
 
@@ -20,16 +23,15 @@ from costmodel import layers
 from costmodel.errors import SpecErrors, UsageError
 from tests.conftest import ROOT, run_cli
 
-TV = "tests/data/torchvision/"
+# torchvision model -> the zoo spec of its graph
 SPECS = {
     "mobilenet_v2": "specs/mobilenet_v2.yaml",
-    "shufflenet_v2_x1_0": TV + "shufflenet_v2_x1_0.yaml",
-    "resnext50_32x4d": TV + "resnext50_32x4d.yaml",
-    "squeezenet1_0": TV + "squeezenet1_0.yaml",
-    "mobilenet_v3_large": TV + "mobilenet_v3_large.yaml",
+    "shufflenet_v2_x1_0": "specs/variants/shufflenet_v2_x1_0_torchvision.yaml",
+    "resnext50_32x4d": "specs/resnext50_32x4d.yaml",
+    "squeezenet1_0": "specs/squeezenet1_0.yaml",
+    "mobilenet_v3_large": "specs/mobilenet_v3_large.yaml",
 }
-MEGVII = "tests/data/shufflenet_v2_x1_0_megvii.yaml"
-CONDENSENET = "tests/data/condensenet74.yaml"
+MEGVII = "specs/shufflenet_v2_x1_0.yaml"          # the Megvii code behind the paper's 146M
 
 # Tool totals, measured (see module docstring): fvcore FlopCountAnalysis(...).total(),
 # thop.profile(...)[0], ptflops get_model_complexity_info(...)[0] with backend 'pytorch'
@@ -95,6 +97,110 @@ def test_convention_total_equals_the_tool(analyses, model, convention):
     assert count(convention, analyses[model]) == MEASURED[model][convention]
 
 
+# -- the other zoo specs whose reference code the tools were run on -------------------------
+# Measured like MEASURED (same versions; /tmp throw-away venv, not a project dependency):
+# torchvision models as shipped; Megvii's ShuffleNetV2/ShuffleNetV1 (network.py + blocks.py
+# @ a96672f; V1 g = 1, 2, 4 with paper Table 1 widths) and CondenseNet-74 converted
+# (condensenet_converted.py @ 011b71d4 + layers.py) as local restatements of the official code.
+# (spec, symbol values, sum of parameter numels, tool totals)
+ZOO_MEASURED = [
+    ("specs/squeezenet1_1.yaml", {}, 1_235_496,
+     dict(paper=349_151_936, fvcore=349_320_936, thop=349_321_936, ptflops=359_982_728,
+          ptflops_aten=351_741_288)),
+    ("specs/mobilenet_v3_small.yaml", {}, 2_542_856,
+     dict(paper=56_510_400, fvcore=59_649_536, thop=62_477_944, ptflops=60_910_032,
+          ptflops_aten=56_515_312)),
+    ("specs/resnext101_32x8d.yaml", {}, 88_791_336,
+     dict(paper=16_414_015_488, fvcore=16_476_534_784, thop=16_538_955_776,
+          ptflops=16_537_650_152, ptflops_aten=16_414_016_488)),
+    ("specs/variants/shufflenet_v2_x0_5_torchvision.yaml", {}, 1_366_792,
+     dict(paper=40_476_448, fvcore=42_524_256, thop=44_572_064, ptflops=44_770_632,
+          ptflops_aten=40_477_448)),
+    ("specs/variants/shufflenet_v2_x1_5_torchvision.yaml", {}, 3_503_624,
+     dict(paper=295_759_392, fvcore=301_294_432, thop=306_829_472, ptflops=306_049_608,
+          ptflops_aten=295_760_392)),
+    ("specs/variants/shufflenet_v2_x2_0_torchvision.yaml", {}, 7_393_996,
+     dict(paper=583_253_464, fvcore=590_741_448, thop=598_229_432, ptflops=596_929_776,
+          ptflops_aten=583_254_464)),
+    # Megvii ShuffleNetV2: nn.AvgPool2d(7) global pool (thop 1 per output, fvcore 0), no FC bias
+    ("specs/shufflenet_v2_x0_5.yaml", {}, 1_365_792,
+     dict(paper=40_476_448, fvcore=42_524_256, thop=44_573_088, ptflops=44_869_984,
+          ptflops_aten=40_476_448)),
+    ("specs/shufflenet_v2_x1_0.yaml", {}, 2_278_760,
+     dict(paper=145_814_296, fvcore=149_714_696, thop=153_616_120, ptflops=153_393_224,
+          ptflops_aten=145_814_296)),
+    ("specs/shufflenet_v2_x1_5.yaml", {}, 3_506_720,
+     dict(paper=298_970_656, fvcore=304_505_696, thop=310_041_760, ptflops=309_360_224,
+          ptflops_aten=298_970_656)),
+    ("specs/shufflenet_v2_x2_0.yaml", {}, 7_402_600,
+     dict(paper=590_783_000, fvcore=598_270_984, thop=605_761_016, ptflops=604_659_016,
+          ptflops_aten=590_783_000)),
+    # Megvii ShuffleNetV1: F.relu after the add / on the main branch (ptflops once, thop 0)
+    ("specs/shufflenet_v1_g1.yaml", {}, 1_530_936,
+     dict(paper=143_078_976, fvcore=146_903_328, thop=150_789_408, ptflops=150_412_512,
+          ptflops_aten=143_078_976)),
+    ("specs/shufflenet_v1_g2.yaml", {}, 1_732_848,
+     dict(paper=140_836_512, fvcore=145_928_592, thop=151_099_088, ptflops=150_282_928,
+          ptflops_aten=140_836_512)),
+    ("specs/shufflenet_v1_g3.yaml", {}, 1_864_728,
+     dict(paper=137_460_672, fvcore=143_458_272, thop=149_546_208, ptflops=148_416_288,
+          ptflops_aten=137_460_672)),
+    ("specs/shufflenet_v1_g3.yaml", {"alpha": "0.5"}, 717_324,
+     dict(paper=37_589_856, fvcore=40_588_656, thop=43_632_624, ptflops=43_067_664,
+          ptflops_aten=37_589_856)),
+    ("specs/shufflenet_v1_g3.yaml", {"alpha": "1.5"}, 3_441_168,
+     dict(paper=292_443_552, fvcore=301_157_712, thop=309_997_968, ptflops=307_926_768,
+          ptflops_aten=292_443_552)),
+    ("specs/shufflenet_v1_g3.yaml", {"alpha": "2"}, 5_449_776,
+     dict(paper=524_045_184, fvcore=536_040_384, thop=548_216_256, ptflops=545_956_416,
+          ptflops_aten=524_045_184)),
+    ("specs/shufflenet_v1_g4.yaml", {}, 1_967_344,
+     dict(paper=134_339_776, fvcore=141_061_792, thop=147_883_680, ptflops=146_502_752,
+          ptflops_aten=134_339_776)),
+    ("specs/shufflenet_v1_g8.yaml", {}, 2_433_768,
+     dict(paper=138_365_952, fvcore=147_623_424, thop=157_014_144, ptflops=154_754_688,
+          ptflops_aten=138_365_952)),
+    # CondenseNet-74 converted: nn.AvgPool2d transitions and head (thop 1 per output, fvcore 0)
+    ("specs/condensenet74_c4_g4.yaml", {}, 4_773_944,
+     dict(paper=516_640_576, fvcore=538_669_408, thop=561_093_088, ptflops=564_043_784,
+          ptflops_aten=516_641_576)),
+    ("specs/condensenet74_c8_g8.yaml", {}, 2_935_416,
+     dict(paper=261_545_792, fvcore=283_574_624, thop=305_998_304, ptflops=308_949_000,
+          ptflops_aten=261_546_792)),
+]
+
+
+@pytest.mark.parametrize("spec, values, params, measured", ZOO_MEASURED,
+                         ids=[s.split("/")[-1][:-5] + "".join(f"-{k}{v}" for k, v in v.items())
+                              for s, v, _, _ in ZOO_MEASURED])
+def test_zoo_spec_totals_equal_the_tools(spec, values, params, measured):
+    a = analyse(load_spec(f"{ROOT}/{spec}"), {k: Fraction(v) for k, v in values.items()})
+    assert a.totals.params == params
+    assert {name: count(name, a) for name in measured} == measured
+
+
+@pytest.mark.parametrize("spec, measured, pool_in", [
+    # torchvision alexnet / vgg16 (measured as above)
+    ("specs/alexnet.yaml", dict(paper=714_188_480, fvcore=714_197_696, thop=714_206_912,
+                                ptflops=716_441_128, ptflops_aten=714_682_664), 256 * 6 * 6),
+    ("specs/vgg16.yaml", dict(paper=15_470_264_320, fvcore=15_470_289_408,
+                              thop=15_470_314_496, ptflops=15_523_225_576,
+                              ptflops_aten=15_483_821_032), 512 * 7 * 7),
+])
+def test_identity_adaptive_pool_left_out_of_alexnet_and_vgg(spec, measured, pool_in):
+    """torchvision's AdaptiveAvgPool2d((6, 6)) / ((7, 7)) is the identity at 224 and no layer
+    kind expresses it, so the specs leave it out; the hook counters still price the module."""
+    a = analyse(load_spec(f"{ROOT}/{spec}"))
+    ours = {name: count(name, a) for name in measured}
+    assert ours["paper"] == measured["paper"]
+    assert ours["ptflops_aten"] == measured["ptflops_aten"]     # aten: no pooling counted
+    # fvcore: adaptive_avg_pool2d 1 per input element; thop: (in/out + 1)·out = 2·out with
+    # out = in; ptflops: the module hook and the patched F.adaptive_avg_pool2d, in each
+    assert measured["fvcore"] - ours["fvcore"] == pool_in
+    assert measured["thop"] - ours["thop"] == 2 * pool_in
+    assert measured["ptflops"] - ours["ptflops"] == 2 * pool_in
+
+
 # -- attribution: our per-op counts equal the tools' own per-op breakdowns --------------------
 def test_thop_batch_norm_and_adaptive_pool_per_op(analyses):
     # thop per-module-type totals (measured): BatchNorm2d and AdaptiveAvgPool2d
@@ -143,14 +249,14 @@ def test_flops2x_from_measured_quantities(analyses):
         2 * 300_774_272 + 1_000 + 6_678_112 + 6_105_792 + 216_384 + 62_720)
 
 
-@pytest.mark.parametrize("groups, params, madds, measured", [
+@pytest.mark.parametrize("spec, params, madds, measured", [
     # CondenseNet README "529M"/"274M" and 4.8M/2.9M params; exact values: the authors'
     # utils.measure_model on the converted network (/work/refs zoo measurement, torch 2.13)
-    (4, 4_773_944, 516_640_576, 529_328_264),
-    (8, 2_935_416, 261_545_792, 274_233_480),
+    ("specs/condensenet74_c4_g4.yaml", 4_773_944, 516_640_576, 529_328_264),
+    ("specs/condensenet74_c8_g8.yaml", 2_935_416, 261_545_792, 274_233_480),
 ])
-def test_condensenet_measure_model(groups, params, madds, measured):
-    a = analyse(load_spec(f"{ROOT}/{CONDENSENET}"), {"G": groups})
+def test_condensenet_measure_model(spec, params, madds, measured):
+    a = analyse(load_spec(f"{ROOT}/{spec}"))
     assert (a.totals.params, a.totals.madds) == (params, madds)
     assert count("condensenet", a) == measured
 
@@ -173,16 +279,26 @@ def test_explain_thop_vs_paper_on_torchvisions_shufflenet(cli):
     assert "thop − paper = +7,800,800 = bn 4·Σin (+7.80M)" in out
 
 
+def test_explain_thop_vs_paper_on_the_megvii_zoo_spec(cli):
+    # issue 7's acceptance command, on the zoo spec of the paper's network (Megvii code)
+    code, out, err = cli("explain", f"{ROOT}/{MEGVII}", "--convention", "thop", "--vs", "paper")
+    assert code == 0, err
+    assert "thop       153,616,120" in out             # thop.profile on Megvii's code, measured
+    # 153,616,120 − 145,814,296 = 4 × 1,950,200 BN input elements + 1,024 nn.AvgPool2d(7) outputs
+    assert "thop − paper = +7,801,824 = bn 4·Σin (+7.80M) + avgpool (module) Σout (+1.02K)" in out
+
+
 def test_explain_splits_the_gap_to_the_papers_146m(cli):
     code, out, err = cli("explain", f"{ROOT}/{SPECS['shufflenet_v2_x1_0']}", "--convention",
                          "thop", "--vs", "paper", "--vs-spec", f"{ROOT}/{MEGVII}")
     assert code == 0, err
     assert "paper on B      145,814,296" in out          # Megvii code, README "146M"
-    # architecture: torchvision 144,907,992 − Megvii 145,814,296, all of it in stage 2's
-    # stride-2 unit at 28x28, where cin = 24 differs from c/2 = 58 (later stages: cin = c/2):
+    # architecture: torchvision 144,907,992 − Megvii 145,814,296, all of it in the first
+    # table row's (the paper's stage 2) stride-2 unit at 28x28, where cin = 24 differs from
+    # c/2 = 58 (later stages: cin = c/2):
     assert "architecture: paper on A − paper on B = −906,304 = conv (−906.30K)" in out
-    assert cells(out, "stage2/down/concat/b2/conv2") == [signed(58 * (58 - 92) * 28 * 28)]
-    assert cells(out, "stage2/down/concat/b1/conv") == [signed(24 * (58 - 24) * 28 * 28)]
+    assert cells(out, "stage1/down/concat/b2/conv2") == [signed(58 * (58 - 92) * 28 * 28)]
+    assert cells(out, "stage1/down/concat/b1/conv") == [signed(24 * (58 - 24) * 28 * 28)]
     assert "total:        thop on A − paper on B = +6,894,496" in out   # 152,708,792 − 145,814,296
 
 
@@ -347,9 +463,3 @@ def test_docs_list_the_rules_as_the_code_has_them():
     with open(f"{ROOT}/docs/conventions.md", encoding="utf-8") as f:
         docs = f.read()
     assert out in docs, "regenerate the rule tables: costmodel conventions --markdown"
-
-
-def test_megvii_spec_is_the_papers_network():
-    a = analyse(load_spec(f"{ROOT}/{MEGVII}"))
-    # local re-implementation of megvii ShuffleNetV2/network.py + blocks.py (/work/refs zoo)
-    assert (a.totals.params, a.totals.madds) == (2_278_760, 145_814_296)

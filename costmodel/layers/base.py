@@ -116,9 +116,10 @@ def elementwise_cost(x: Shape, ops_per_element: Any) -> Cost:
 
 
 def out_size(size: Any, k: Any, s: Any, p: Any, ceil: bool = False) -> Any:
-    """Output length of a sliding window: floor((size + 2p - k)/s) + 1 (ceil for ceil mode)."""
+    """Output length of a sliding window: floor((size + 2p - k)/s) + 1 (ceil for ceil mode).
+    A symbolic window that spans the whole input (k = s = size) gives the plain int 1."""
     span = size + 2 * p - k
-    return (num.ceil_div(span, s) if ceil else span // s) + 1
+    return num.normalise((num.ceil_div(span, s) if ceil else span // s) + 1)
 
 
 def same_size(size: Any, s: Any) -> Any:
