@@ -66,7 +66,7 @@ def parse_value(text: str, name: str) -> Any:
 
 def symbols(net: Network, values: dict | None = None, symbolic: Iterable[str] = ()) -> Symbols:
     """Resolve symbol values: --set values, free (symbolic) names, else spec defaults."""
-    values, symbolic = dict(values or {}), list(symbolic)
+    values, symbolic = {k: _exact(k, v) for k, v in (values or {}).items()}, list(symbolic)
     for name in list(values) + symbolic:
         if name not in net.symbols:
             raise UsageError(f"unknown symbol '{name}'; symbols of {net.name or net.file}: "
@@ -87,6 +87,17 @@ def symbols(net: Network, values: dict | None = None, symbolic: Iterable[str] = 
             v = values[name] if name in values else sd.default.evaluate({})
             env[name] = shown[name] = v
     return Symbols(env, shown, back)
+
+
+def _exact(name: str, v: Any) -> Any:
+    """A symbol value from Python: floats by their decimal text (0.35 → 7/20), strings parsed."""
+    if isinstance(v, bool):
+        raise UsageError(f"symbol '{name}' must be a number, got {v}")
+    if isinstance(v, float):
+        return parse_value(repr(v), name)
+    if isinstance(v, str):
+        return parse_value(v, name)
+    return num.normalise(v)
 
 
 def analyse(net: Network, values: dict | None = None, symbolic: Iterable[str] = (),
