@@ -167,6 +167,32 @@ ZOO_MEASURED = [
     ("specs/condensenet74_c8_g8.yaml", {}, 2_935_416,
      dict(paper=261_545_792, fvcore=283_574_624, thop=305_998_304, ptflops=308_949_000,
           ptflops_aten=261_546_792)),
+    # torchvision alexnet / vgg16, their AdaptiveAvgPool2d((6, 6)) / ((7, 7)) an
+    # `adaptive_avgpool`: at 224 (identity pool) and at other resolutions (the pool averages
+    # down, or up at 193). Measured like MEASURED (torch 2.14.1+cu130, torchvision 0.29.1 models
+    # with weights=None, fvcore 0.1.5.post20221221, thop 0.1.1.post2209072238, ptflops 0.7.5;
+    # batch 1, 3xRxR zeros, eval); "paper" = Conv2d + Linear multiply-adds from forward hooks.
+    ("specs/alexnet.yaml", {}, 61_100_840,
+     dict(paper=714_188_480, fvcore=714_197_696, thop=714_206_912, ptflops=716_441_128,
+          ptflops_aten=714_682_664)),
+    ("specs/alexnet.yaml", {"resolution": 256}, 61_100_840,          # pool 7x7 -> 6x6
+     dict(paper=927_124_160, fvcore=927_136_704, thop=927_145_920, ptflops=930_087_464,
+          ptflops_aten=927_773_480)),
+    ("specs/alexnet.yaml", {"resolution": 320}, 61_100_840,          # pool 9x9 -> 6x6
+     dict(paper=1_442_722_496, fvcore=1_442_743_232, thop=1_442_752_448,
+          ptflops=1_447_402_024, ptflops_aten=1_443_746_600)),
+    ("specs/alexnet.yaml", {"resolution": 193}, 61_100_840,          # pool 5x5 -> 6x6
+     dict(paper=531_161_792, fvcore=531_168_192, thop=531_177_408, ptflops=532_802_088,
+          ptflops_aten=531_522_344)),
+    ("specs/vgg16.yaml", {}, 138_357_544,
+     dict(paper=15_470_264_320, fvcore=15_470_289_408, thop=15_470_314_496,
+          ptflops=15_523_225_576, ptflops_aten=15_483_821_032)),
+    ("specs/vgg16.yaml", {"resolution": 256}, 138_357_544,           # pool 8x8 -> 7x7
+     dict(paper=20_168_212_480, fvcore=20_168_245_248, ptflops=20_237_378_536,
+          ptflops_aten=20_185_916_392)),                 # thop: see the float64 test below
+    ("specs/vgg16.yaml", {"resolution": 320}, 138_357_544,           # pool 10x10 -> 7x7
+     dict(paper=31_443_288_064, fvcore=31_443_339_264, thop=31_443_364_352,
+          ptflops=31_551_345_640, ptflops_aten=31_470_945_256)),
 ]
 
 
@@ -179,26 +205,16 @@ def test_zoo_spec_totals_equal_the_tools(spec, values, params, measured):
     assert {name: count(name, a) for name in measured} == measured
 
 
-@pytest.mark.parametrize("spec, measured, pool_in", [
-    # torchvision alexnet / vgg16 (measured as above)
-    ("specs/alexnet.yaml", dict(paper=714_188_480, fvcore=714_197_696, thop=714_206_912,
-                                ptflops=716_441_128, ptflops_aten=714_682_664), 256 * 6 * 6),
-    ("specs/vgg16.yaml", dict(paper=15_470_264_320, fvcore=15_470_289_408,
-                              thop=15_470_314_496, ptflops=15_523_225_576,
-                              ptflops_aten=15_483_821_032), 512 * 7 * 7),
-])
-def test_identity_adaptive_pool_left_out_of_alexnet_and_vgg(spec, measured, pool_in):
-    """torchvision's AdaptiveAvgPool2d((6, 6)) / ((7, 7)) is the identity at 224 and no layer
-    kind expresses it, so the specs leave it out; the hook counters still price the module."""
-    a = analyse(load_spec(f"{ROOT}/{spec}"))
-    ours = {name: count(name, a) for name in measured}
-    assert ours["paper"] == measured["paper"]
-    assert ours["ptflops_aten"] == measured["ptflops_aten"]     # aten: no pooling counted
-    # fvcore: adaptive_avg_pool2d 1 per input element; thop: (in/out + 1)·out = 2·out with
-    # out = in; ptflops: the module hook and the patched F.adaptive_avg_pool2d, in each
-    assert measured["fvcore"] - ours["fvcore"] == pool_in
-    assert measured["thop"] - ours["thop"] == 2 * pool_in
-    assert measured["ptflops"] - ours["ptflops"] == 2 * pool_in
+def test_thop_adaptive_pool_float64_truncation_on_vgg16_at_256():
+    """thop's AdaptiveAvgPool2d count is int(((h/s)·(w/s) + 1)·out) in float64 (thop
+    calc_func.py:69-72); for VGG-16 at 256 (512x8x8 -> 7x7) that product rounds down and
+    int() drops one. Our rule is the exact value, in + out."""
+    a = analyse(load_spec(f"{ROOT}/specs/vgg16.yaml"), {"resolution": 256})
+    pool_in, pool_out = 512 * 8 * 8, 512 * 7 * 7
+    assert by_kind("thop", a)["adaptive_avgpool (module)"] == pool_in + pool_out
+    # thop's own arithmetic, restated in Python floats (IEEE double, as torch.DoubleTensor)
+    assert int(((8 / 7) * (8 / 7) + 1) * pool_out) == pool_in + pool_out - 1
+    assert count("thop", a) == 20_168_270_335 + 1       # thop.profile, measured (see above)
 
 
 # -- attribution: our per-op counts equal the tools' own per-op breakdowns --------------------
@@ -222,6 +238,20 @@ def test_fvcore_by_operator(analyses):
     assert by_kind("fvcore", analyses["mobilenet_v3_large"])["gap (module)"] == 644_448
     # ShuffleNetV2's x.mean([2, 3]) is aten::mean, listed as unsupported
     assert by_kind("fvcore", analyses["shufflenet_v2_x1_0"])["gap (mean)"] == 0
+
+
+@pytest.mark.parametrize("spec, resolution, pool_in", [
+    # fvcore .by_operator()["adaptive_avg_pool2d"] (measured, versions as ZOO_MEASURED):
+    # 1 per input element of torchvision's AdaptiveAvgPool2d, whatever its output size
+    ("specs/alexnet.yaml", 256, 12_544),        # 256x7x7
+    ("specs/alexnet.yaml", 193, 6_400),         # 256x5x5 (spread up to 6x6)
+    ("specs/vgg16.yaml", 320, 51_200),          # 512x10x10
+])
+def test_fvcore_adaptive_pool_by_operator(spec, resolution, pool_in):
+    a = analyse(load_spec(f"{ROOT}/{spec}"), {"resolution": resolution})
+    assert by_kind("fvcore", a)["adaptive_avgpool (module)"] == pool_in
+    # ptflops: the nn.AdaptiveAvgPool2d hook and the patched F.adaptive_avg_pool2d, in each
+    assert by_kind("ptflops", a)["adaptive_avgpool (module)"] == 2 * pool_in
 
 
 def test_ptflops_double_counts_modules_that_call_a_patched_function(analyses):

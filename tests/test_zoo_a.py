@@ -80,6 +80,16 @@ EXACT = [
     # AlexNet (torchvision) and VGG-16: torchvision num_params; madds by hooks at 224.
     ("alexnet", {}, 61_100_840, 0, 714_188_480),
     ("vgg16", {}, 138_357_544, 0, 15_470_264_320),
+    # ... and at other resolutions, where torchvision's AdaptiveAvgPool2d((6, 6)) / ((7, 7))
+    # keeps the fc input (params unchanged): torchvision 0.29.1 alexnet / vgg16 (weights=None),
+    # torch 2.14.1, sum of parameter numels and Conv2d + Linear multiply-adds by forward hooks
+    # on a 1x3xRxR input (measured for this test in the throw-away venv /tmp/refenv-tv).
+    ("alexnet", {"resolution": 256}, 61_100_840, 0, 927_124_160),
+    ("alexnet", {"resolution": 320}, 61_100_840, 0, 1_442_722_496),
+    ("alexnet", {"resolution": 227}, 61_100_840, 0, 716_767_232),
+    ("alexnet", {"resolution": 193}, 61_100_840, 0, 531_161_792),
+    ("vgg16", {"resolution": 256}, 138_357_544, 0, 20_168_212_480),
+    ("vgg16", {"resolution": 320}, 138_357_544, 0, 31_443_288_064),
     # AlexNet Caffe (bvlc_alexnet, grouped, LRN, 227): /work/refs measured re-implementation.
     ("alexnet_caffe", {}, 60_965_224, 0, 724_406_816),
     # Tiny Darknet (cfg/tiny.cfg): /work/refs measured pytorchcv darknet_tiny, hooks.
@@ -386,8 +396,10 @@ ELEMENTS = [
                            ("concat",): 2_699_264}),
     ("squeezenet1_1", {"resolution": 227}, {("conv",): 2_763_104, ("relu",): 2_763_104,
                                             ("maxpool",): 351_232, ("concat",): 1_555_456}),
-    ("alexnet", {}, {("conv",): 484_992, ("relu",): 493_184, ("maxpool",): 88_320}),
-    ("vgg16", {}, {("conv",): 13_547_520, ("relu",): 13_555_712, ("maxpool",): 1_530_368}),
+    ("alexnet", {}, {("conv",): 484_992, ("relu",): 493_184, ("maxpool",): 88_320,
+                     ("adaptive_avgpool",): 9_216}),
+    ("vgg16", {}, {("conv",): 13_547_520, ("relu",): 13_555_712, ("maxpool",): 1_530_368,
+                   ("adaptive_avgpool",): 25_088}),
     ("resnext50_32x4d", {}, {("conv",): 14_400_512, ("bn",): 14_400_512, ("relu",): 12_895_232,
                              ("maxpool",): 200_704, ("add",): 5_519_360}),
     ("resnext101_32x8d", {}, {("conv",): 31_209_472, ("relu",): 29_704_192, ("add",): 8_931_328}),

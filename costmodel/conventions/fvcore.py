@@ -4,7 +4,8 @@ fvcore traces the model with torch.jit and counts the aten ops in its handle tab
 (fvcore/nn/flop_count.py:26-44), one "flop" per multiply-add. Because it reads the trace, it
 does not matter whether the model calls a module or a function; it matters which aten op
 results: F.adaptive_avg_pool2d and nn.AdaptiveAvgPool2d both trace to
-aten::adaptive_avg_pool2d (counted), x.mean([2, 3]) traces to aten::mean (not counted).
+aten::adaptive_avg_pool2d (counted, global `gap` or not `adaptive_avgpool`), x.mean([2, 3])
+traces to aten::mean (not counted).
 Ops outside the table count 0: shape/copy ops are silently ignored (_IGNORED_OPS,
 fvcore/nn/jit_analysis.py:28-87: relu, relu_, cat, chunk, view, transpose, contiguous,
 flatten, dropout), the rest are reported by .unsupported_ops() (jit_analysis.py:297-316):
@@ -19,7 +20,7 @@ IGNORED = "in _IGNORED_OPS: 0, not reported (fvcore/nn/jit_analysis.py:28-87)"
 CONVENTION = Convention(
     name="fvcore",
     summary="fvcore FlopCountAnalysis total: conv/fc multiply-adds, BN 2 per element, "
-            "adaptive average pool 1 per input element",
+            "adaptive average pools (global or not) 1 per input element",
     tool="fvcore 0.1.5.post20221221",
     call="FlopCountAnalysis(model.eval(), x).total()",
     rules=table(
@@ -35,6 +36,9 @@ CONVENTION = Convention(
         ("gap", "module functional", "in",
          "fvcore/nn/flop_count.py:42 aten::adaptive_avg_pool2d = elementwise_flop_counter(1, 0); "
          "fvcore/nn/jit_handles.py:261-281 (1 per input element)"),
+        ("adaptive_avgpool", "module functional", "in",
+         "fvcore/nn/flop_count.py:42 aten::adaptive_avg_pool2d = elementwise_flop_counter(1, 0); "
+         "fvcore/nn/jit_handles.py:261-281: 1 per input element whatever the output size"),
         ("gap", "mean", "0", "x.mean([2, 3]) traces to aten::mean", UNSUPPORTED),
         ("relu", "*", "0", "aten::relu / aten::relu_ (fvcore/nn/jit_analysis.py:65-66)", IGNORED),
         ("relu6 leaky sigmoid hsigmoid swish hswish tanh", "*", "0",

@@ -20,7 +20,7 @@ _MODULE_OR_FUNCTIONAL = ("module", "functional")
 IMPLS: dict[str, tuple] = {
     **{kind: _MODULE_OR_FUNCTIONAL for kind in
        ("relu", "relu6", "leaky", "sigmoid", "hsigmoid", "swish", "hswish", "tanh",
-        "maxpool", "avgpool")},
+        "maxpool", "avgpool", "adaptive_avgpool")},
     "gap": ("module", "functional", "mean"),
     "gmp": ("module", "functional"),
     "add": ("operator", "functional"),

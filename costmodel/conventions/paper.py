@@ -17,7 +17,7 @@ CONVENTION = Convention(
     call="the papers' tables; torchvision docs \"GFLOPS\"",
     rules=table(
         ("conv dwconv fc", "*", "madds", SOURCE),
-        ("bn lrn relu relu6 leaky sigmoid hsigmoid swish hswish tanh maxpool avgpool gap gmp "
-         "add mul concat split shuffle select flatten dropout", "*", "0", SOURCE, ZERO),
+        ("bn lrn relu relu6 leaky sigmoid hsigmoid swish hswish tanh maxpool avgpool "
+         "adaptive_avgpool gap gmp add mul concat split shuffle select flatten dropout", "*", "0", SOURCE, ZERO),
     ),
 )

@@ -52,11 +52,11 @@ CONVENTION = Convention(
         ("leaky sigmoid hsigmoid hswish tanh", "functional", "0",
          f"F.leaky_relu, F.sigmoid, F.hardsigmoid, F.hardswish, F.tanh are not patched "
          f"({ENGINE}:348-390)", NOT_SEEN),
-        ("maxpool avgpool gap gmp", "module", "2*in",
+        ("maxpool avgpool adaptive_avgpool gap gmp", "module", "2*in",
          f"hook {OPS}:285-286, 292, 46-48 (input numel) + the forward calls the patched "
          f"F.max_pool2d / F.avg_pool2d / F.adaptive_avg_pool2d (torch/nn/modules/pooling.py:224, "
          f"779, 1514; {OPS}:431, 434, 437)", "counted twice"),
-        ("maxpool avgpool gap gmp", "functional", "in",
+        ("maxpool avgpool adaptive_avgpool gap gmp", "functional", "in",
          f"patched F.max_pool2d, F.avg_pool2d, F.adaptive_avg_pool2d: input numel "
          f"({OPS}:347-348, 431, 434, 437; {ENGINE}:358-371)"),
         ("gap", "mean", "0", "x.mean([2, 3]) is not patched", NOT_SEEN),

@@ -21,8 +21,8 @@ CONVENTION = Convention(
          "ptflops/aten_ops.py:71-95 conv_flop_count (bias l.93-94), :114 aten.convolution"),
         ("fc", "*", "madds + bias",
          "ptflops/aten_ops.py:36-54 addmm_flop (bias l.51-52), :112 aten.addmm"),
-        ("bn lrn relu relu6 leaky sigmoid hsigmoid swish hswish tanh maxpool avgpool gap gmp "
-         "add mul concat split shuffle select flatten dropout", "*", "0",
+        ("bn lrn relu relu6 leaky sigmoid hsigmoid swish hswish tanh maxpool avgpool "
+         "adaptive_avgpool gap gmp add mul concat split shuffle select flatten dropout", "*", "0",
          "ptflops/aten_ops.py:109-116 ATEN_OPS_MAPPING", ZERO),
     ),
 )

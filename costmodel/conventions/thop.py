@@ -7,9 +7,10 @@ Anything that is not a registered module is invisible and counts 0: functional c
 (nn.Hardswish, nn.Hardsigmoid, nn.Sigmoid, nn.SiLU, nn.Tanh, nn.LocalResponseNorm).
 Convolution and Linear count multiply-adds without bias; BatchNorm counts 2 per element,
 doubled again when affine (the comment "bn is by default fused in inference" notwithstanding);
-AvgPool 1 per output element; AdaptiveAvgPool (in/out + 1)·out, which is in + out for a global
-pool. thop returns a float64; for these rules it is an exact integer. Paths are relative to
-site-packages.
+AvgPool 1 per output element; AdaptiveAvgPool (in/out + 1)·out, which is in + out (global or
+not). thop returns a float64; for these rules it is an exact integer, except that a non-global
+AdaptiveAvgPool's count is computed in float64 and truncated, which can lose one (see that
+rule's note). Paths are relative to site-packages.
 """
 from costmodel.conventions.base import Convention, table
 
@@ -45,8 +46,15 @@ CONVENTION = Convention(
          "thop/profile.py:51; thop/vision/basic_hooks.py:114-121 kernel = in_size/out_size "
          "(float), calc_func.py:69-72 int((prod(kernel) + 1)·out numel) = in + out for a "
          "global pool"),
-        ("relu relu6 leaky sigmoid hsigmoid swish hswish tanh maxpool avgpool gap gmp",
-         "functional", "0", "a function call, not a module", NO_HOOK),
+        ("adaptive_avgpool", "module", "in + out",
+         "thop/profile.py:51; thop/vision/basic_hooks.py:114-121 kernel = in_size/out_size "
+         "(float64), calc_func.py:69-72 int((prod(kernel) + 1)·out numel): "
+         "(h/s)·(w/s)·c·s² + c·s² = in + out in exact arithmetic",
+         "thop computes it in float64 and truncates: one less when the product rounds down "
+         "(VGG-16 at 256, 512×8×8 → 7×7: in + out − 1; 64×13×13 → 3×3); exact when s "
+         "divides h and w (identity, global) and in most other cases"),
+        ("relu relu6 leaky sigmoid hsigmoid swish hswish tanh maxpool avgpool adaptive_avgpool "
+         "gap gmp", "functional", "0", "a function call, not a module", NO_HOOK),
         ("gap", "mean", "0", "x.mean([2, 3]) is a tensor method", NO_HOOK),
         ("add mul", "*", "0", "x + y, x * y, torch.add, torch.mul are not modules", NO_HOOK),
         ("concat split shuffle select flatten", "*", "0",
