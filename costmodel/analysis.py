@@ -9,6 +9,7 @@ floors of strided sizes simplify exactly; `closed_form` substitutes q = name/m b
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -102,5 +103,13 @@ def closed_form(value: Any, syms: Symbols) -> Any:
     """Substitute name = m·q back (q = name/m) and expand: an exact formula in the names."""
     if num.is_numeric(value):
         return value
+    return _closed_form(value, tuple(syms.back.items()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _closed_form(value: Any, back: tuple) -> Any:
+    """Memoised: a report asks for the same value several times (a cell, its bytes, the
+    totals block; identical blocks at identical shapes share values), and expanding is the
+    costly part of a symbolic report."""
     import sympy
-    return sympy.expand(value.subs(syms.back)) if syms.back else sympy.expand(value)
+    return sympy.expand(value.subs(dict(back))) if back else sympy.expand(value)
