@@ -1,6 +1,7 @@
 """Behaviour kept by the start-up and engine speed-ups (benchmarks/PROFILE.md): the CLI imports
-only the command it runs, yet help still lists every command; error messages that are now
-formatted only on failure still say what failed; memoised closed forms are still right."""
+only the command it runs, yet help still lists every command; a shape error still names the
+layer and its input (a candidate for lazy formatting); memoised closed forms are still right;
+the engine's GC pause hands the collector back as it found it."""
 import os
 import subprocess
 import sys
@@ -70,3 +71,27 @@ def test_memoised_closed_form_is_per_substitution():
     q = sympy.Symbol("resolution__q", positive=True, integer=True)
     assert closed_form(q, a.symbols) == r / 32
     assert closed_form(q, type(a.symbols)(a.symbols.env, a.symbols.shown, {})) == q
+
+
+def test_engine_restores_the_garbage_collector_state():
+    # load_text/analyse pause the cyclic collector; they must hand it back as they found it,
+    # also when the spec is bad
+    import gc
+
+    import pytest
+
+    from costmodel.analysis import analyse, load_text
+    from costmodel.errors import SpecErrors
+    good = "name: t\nversion: 1\ninput: [3, 8, 8]\nlayers:\n  - conv: {c: 4, k: 3}\n"
+    bad = "name: t\nversion: 1\ninput: [3, 8, 8]\nlayers:\n  - conv: {c: 4, kk: 3}\n"
+    was = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            analyse(load_text(good))
+            assert gc.isenabled() is enabled
+            with pytest.raises(SpecErrors):
+                load_text(bad)
+            assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
