@@ -718,7 +718,8 @@ def section_peers(args, pycache: str) -> tuple:
         return out, {"peers": None}
     env = cached_env(pycache)
     probe = subprocess.run([args.peer_python, "-c", "import torch, torchvision; "
-                            "print(torch.__version__, torchvision.__version__)"],
+                            "print(f'{torch.__version__}, torchvision {torchvision.__version__}, "
+                            "{torch.get_num_threads()} threads')"],
                            capture_output=True, text=True, env=env)
     if probe.returncode != 0:
         out.append(f"skipped: `{args.peer_python}` cannot import torch and torchvision")
@@ -898,6 +899,8 @@ def main() -> int:
            f"Machine: {m['cpu']}, {m['cpus']} CPUs available, {m['memory_gib']} GiB; {m['os']}; "
            f"{m['python']}; PyYAML {m['pyyaml']}, sympy {m['sympy']}, numpy {m['numpy']}; "
            f"commit {m['commit']}; {m['date']}; load average at start {m['load']}; "
+           f"load average at end {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other jobs "
+           f"share this machine; torch's threads suffer most from them); "
            f"inherited bytecode setting: {m['bytecode_env']}. Whole run: "
            f"{time.perf_counter() - started:.0f} s." + (" **--quick run: not for quoting.**"
                                                          if q else ""), ""]
