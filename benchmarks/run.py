@@ -704,9 +704,9 @@ print(counts[0], counts[-1], len(counts))
 
 PEER_IMPORTS = {"ptflops": "ptflops", "fvcore": "fvcore.nn", "thop": "thop",
                 "torch.utils.flop_counter": "torch.utils.flop_counter"}
-PEER_MEANING = {"ptflops": "MACs: conv + linear (with bias) + BN + ReLU6 + pooling",
+PEER_MEANING = {"ptflops": "multiply-adds of conv + linear (with bias), plus BN, ReLU6 and pooling elements",
                 "fvcore": "conv + linear + BN + pool multiply-adds",
-                "thop": "MACs: conv + linear + 2×BN",
+                "thop": "multiply-adds of conv + linear, plus 2 per BN element",
                 "torch.utils.flop_counter": "FLOPs = 2 × conv/linear multiply-adds"}
 
 
