@@ -11,6 +11,9 @@ floors of strided sizes simplify exactly; `closed_form` substitutes q = name/m b
 """
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -42,7 +45,27 @@ def load_spec(path: str) -> Network:
 
 def load_text(text: str, file: str = "<spec>") -> Network:
     """Parse and validate spec text."""
-    return validate(load(text, file), file)
+    with paused_gc():
+        return validate(load(text, file), file)
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """Pause the cyclic garbage collector while the engine builds its trees.
+
+    Parsing, validating, expanding and costing allocate many objects and free almost none
+    until the end, which is the worst case for CPython's collector: each full collection
+    walks everything alive, and one runs each time that grows by a quarter, so a spec of n
+    layers cost O(n log n) with a large constant (a 40,000-layer spec spent most of its time
+    collecting; benchmarks/PROFILE.md). The trees are acyclic; nothing is lost by waiting.
+    The previous state is restored, so callers that disabled the collector keep it off."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass
@@ -107,7 +130,8 @@ def analyse(net: Network, values: dict | None = None, symbolic: Iterable[str] = 
     if any(num.is_numeric(v) and v <= 0 for v in syms.env.values()):
         bad = next(k for k, v in syms.env.items() if num.is_numeric(v) and v <= 0)
         raise UsageError(f"symbol '{bad}' must be positive, got {syms.env[bad]}")
-    analysis = evaluate(build(net, syms.env, ideal))
+    with paused_gc():
+        analysis = evaluate(build(net, syms.env, ideal))
     analysis.symbols = syms
     return analysis
 
@@ -116,5 +140,13 @@ def closed_form(value: Any, syms: Symbols) -> Any:
     """Substitute name = m·q back (q = name/m) and expand: an exact formula in the names."""
     if num.is_numeric(value):
         return value
+    return _closed_form(value, tuple(syms.back.items()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _closed_form(value: Any, back: tuple) -> Any:
+    """Memoised: a report asks for the same value several times (a cell, its bytes, the
+    totals block; identical blocks at identical shapes share values), and expanding is the
+    costly part of a symbolic report."""
     import sympy
-    return sympy.expand(value.subs(syms.back)) if syms.back else sympy.expand(value)
+    return sympy.expand(value.subs(dict(back))) if back else sympy.expand(value)

@@ -18,18 +18,36 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def _commands() -> list:
+def _commands(only: str | None = None) -> list:
+    """The command modules, in ORDER. When `only` names one (module name = command NAME),
+    import just that one: `costmodel report` must not pay for importing every other command
+    (benchmarks/: the numeric report's cold start is measured against `import yaml`)."""
     import costmodel.commands as pkg
-    mods = [importlib.import_module(f"{pkg.__name__}.{m.name}")
-            for m in pkgutil.iter_modules(pkg.__path__) if not m.name.startswith("_")]
+    names = [m.name for m in pkgutil.iter_modules(pkg.__path__) if not m.name.startswith("_")]
+    if only in names:
+        mod = importlib.import_module(f"{pkg.__name__}.{only}")
+        if getattr(mod, "NAME", None) == only:
+            return [mod]
+    mods = [importlib.import_module(f"{pkg.__name__}.{name}") for name in names]
     return sorted(mods, key=lambda m: getattr(m, "ORDER", 50))
 
 
-def make_parser() -> argparse.ArgumentParser:
+def _command_word(argv: list[str]) -> str | None:
+    """The command named on the command line, or None when help is asked for first."""
+    for arg in argv:
+        if arg in ("-h", "--help"):
+            return None
+        if not arg.startswith("-"):
+            return arg
+    return None
+
+
+def make_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser for every command, or only for `command` when that names one."""
     parser = _Parser(prog="costmodel", description="Exact, symbolic cost of CNN specs: "
                      "params, multiply-adds, FLOPs and memory access, with the why.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for mod in _commands():
+    for mod in _commands(command):
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
         mod.add_arguments(p)
         p.set_defaults(run=mod.run)
@@ -41,7 +59,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None,
     """Run one command; returns the exit code (0 ok, 1 spec error, 2 usage error)."""
     out, err = out or sys.stdout, err or sys.stderr
     try:
-        parser = make_parser()
+        argv = sys.argv[1:] if argv is None else list(argv)
+        parser = make_parser(_command_word(argv))
         try:
             args = parser.parse_args(argv)
         except SystemExit as e:          # --help / --version

@@ -48,7 +48,7 @@ def total(values: Iterable[Value]) -> Value:
     """Sum without quadratic growth: one sympy.Add for symbolic terms, sum() otherwise."""
     numeric, symbolic = 0, []
     for v in values:
-        if is_numeric(v):
+        if type(v) is int or is_numeric(v):     # the common case first: no call (hot loop)
             numeric += v
         else:
             symbolic.append(v)
