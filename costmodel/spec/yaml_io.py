@@ -8,7 +8,8 @@ object is ever built, then convert nodes ourselves:
 * plain scalars resolve to int / Fraction / bool / None / str (an expression); YAML 1.1
   surprises are errors, not silent conversions: ``no``/``on``/``yes``/``off`` and leading-zero
   integers such as ``010`` (octal 8 in YAML 1.1);
-* size and nesting are bounded before PyYAML sees the text.
+* size is bounded before PyYAML sees the text, and nesting (from the flat event stream)
+  before it composes nodes.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import yaml
 from costmodel.errors import SpecError
 
 MAX_SPEC_BYTES = 1 << 20     # 1 MiB: the largest zoo spec is under 10 KiB
-MAX_NESTING = 64             # flow brackets or indentation levels
+MAX_NESTING = 64             # nested lists/mappings (MobileNetV2's spec needs 11)
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null")}
@@ -57,14 +58,21 @@ class YMap(YNode):
 
 def load(text: str, file: str = "<spec>") -> YNode:
     """Parse spec text into marked nodes; raise SpecError on anything unsafe or malformed."""
-    _check_size_and_nesting(text, file)
+    if len(text) > MAX_SPEC_BYTES:
+        raise SpecError(f"spec is {len(text)} bytes; the limit is {MAX_SPEC_BYTES}", "", file, 1, 1)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
+        _check_nesting(text, file, loader)
         node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         raise SpecError(f"YAML syntax: {e.problem or e.context}", "", file, line, col) from None
+    except yaml.reader.ReaderError as e:      # a control character: not a MarkedYAMLError
+        line = text.count("\n", 0, e.position) + 1
+        col = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
+        raise SpecError(f"YAML syntax: character #x{e.character:04x} is not allowed "
+                        f"({e.reason})", "", file, line, col) from None
     except yaml.YAMLError as e:
         raise SpecError(f"YAML syntax: {e}", "", file, 1, 1) from None
     if node is None:
@@ -72,21 +80,20 @@ def load(text: str, file: str = "<spec>") -> YNode:
     return _convert(node, file, set())
 
 
-def _check_size_and_nesting(text: str, file: str) -> None:
-    if len(text) > MAX_SPEC_BYTES:
-        raise SpecError(f"spec is {len(text)} bytes; the limit is {MAX_SPEC_BYTES}", "", file, 1, 1)
+def _check_nesting(text: str, file: str, loader) -> None:
+    """Bound the nesting of mappings and sequences before composing: PyYAML's composer and
+    our converter recurse once per level (deep nesting would crash libyaml's composer with a
+    segmentation fault, or raise RecursionError). The event stream itself is flat."""
     depth = 0
-    for i, ch in enumerate(text):
-        if ch in "[{":
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_NESTING:
-                line = text.count("\n", 0, i) + 1
-                raise SpecError(f"nesting deeper than {MAX_NESTING} levels", "", file, line, 1)
-        elif ch in "]}":
-            depth = max(0, depth - 1)
-    for n, raw in enumerate(text.splitlines(), 1):
-        if len(raw) - len(raw.lstrip(" ")) > 2 * MAX_NESTING * 4:
-            raise SpecError(f"indentation deeper than {2 * MAX_NESTING * 4} columns", "", file, n, 1)
+                m = event.start_mark
+                raise SpecError(f"nesting deeper than {MAX_NESTING} levels of lists and "
+                                "mappings", "", file, m.line + 1, m.column + 1)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
 
 
 def _convert(node: yaml.Node, file: str, seen: set) -> YNode:
