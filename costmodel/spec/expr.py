@@ -13,6 +13,7 @@ Evaluation is exact: int/Fraction for numbers, sympy for free symbols (imported 
 from __future__ import annotations
 
 import ast
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable
@@ -56,7 +57,8 @@ def parse(source: Any) -> Expr:
     if isinstance(source, bool) or source is None:
         raise ExprError(f"expected a number or an expression, got {_show(source)}")
     if isinstance(source, (int, Fraction)):
-        return Expr(str(source), ("num", num.normalise(source)), frozenset())
+        value = _constant(source, str(source))
+        return Expr(str(source), ("num", value), frozenset())
     if not isinstance(source, str):
         raise ExprError(f"expected a number or an expression, got {type(source).__name__}")
     hit = _cache.get(source)
@@ -116,10 +118,12 @@ def _build_call(node: ast.Call, text: str, names: set) -> tuple:
 
 
 def _constant(value: Any, text: str) -> Any:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
         raise ExprError(f"only numbers may appear as constants, in '{text}'")
+    if isinstance(value, float) and not math.isfinite(value):   # 1e999 parses as inf
+        raise ExprError(f"constant in '{text}' is larger than {MAX_CONSTANT:.0e}")
     exact = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
-    if abs(exact) > MAX_CONSTANT or value != value:
+    if abs(exact) > MAX_CONSTANT:
         raise ExprError(f"constant {value} is larger than {MAX_CONSTANT:.0e}, in '{text}'")
     return num.normalise(exact)
 
