@@ -9,6 +9,8 @@ parameters, ``cin``/``hin``/``win``), never through sympy's namespace, so ``E``,
 or ``beta`` are ordinary names.
 
 Evaluation is exact: int/Fraction for numbers, sympy for free symbols (imported lazily).
+Constants are at most MAX_CONSTANT (YAML numbers included) and every intermediate value has
+fewer than MAX_VALUE_BITS bits, so no expression can build a gigantic integer.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from costmodel import numbers as num
 MAX_EXPR_CHARS = 500
 MAX_EXPR_NODES = 200
 MAX_CONSTANT = 10 ** 18
+MAX_VALUE_BITS = 1024      # any intermediate value: |numerator|, denominator < 2**1024 (~1.8e308)
 FUNCTIONS = ("ceil", "floor", "make_divisible", "max", "min")
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//"}
 _REJECTED = {
@@ -163,7 +166,20 @@ def _binary(op: str, a: Any, b: Any) -> Any:
         r = num.div(a, b)
     else:
         r = a // b
-    return num.normalise(r) if num.is_numeric(r) else r
+    return _bounded(num.normalise(r))   # a sympy number (alpha - alpha) becomes an int
+
+
+def _bounded(r: Any) -> Any:
+    """Refuse gigantic intermediate values: chained products (x*x*... through block
+    parameters) would otherwise build integers of millions of digits."""
+    if isinstance(r, Fraction):
+        big = max(r.numerator.bit_length(), r.denominator.bit_length()) > MAX_VALUE_BITS
+    else:
+        big = isinstance(r, int) and r.bit_length() > MAX_VALUE_BITS
+    if big:
+        raise ExprError(f"a value exceeds 2**{MAX_VALUE_BITS} (about 1.8e308), the limit on "
+                        "intermediate values")
+    return r
 
 
 def _minmax(pick: Callable, sym: str) -> Callable:
