@@ -26,6 +26,7 @@ MAX_EXPR_CHARS = 500
 MAX_EXPR_NODES = 200
 MAX_CONSTANT = 10 ** 18
 MAX_VALUE_BITS = 1024      # any intermediate value: |numerator|, denominator < 2**1024 (~1.8e308)
+MAX_CACHE = 4096           # parsed expressions kept for reuse
 FUNCTIONS = ("ceil", "floor", "make_divisible", "max", "min")
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//"}
 _REJECTED = {
@@ -66,6 +67,8 @@ def parse(source: Any) -> Expr:
         raise ExprError(f"expected a number or an expression, got {type(source).__name__}")
     hit = _cache.get(source)
     if hit is None:
+        if len(_cache) >= MAX_CACHE:
+            _cache.clear()
         hit = _cache[source] = _parse_text(source)
     return hit
 
