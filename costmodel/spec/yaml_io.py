@@ -23,6 +23,7 @@ import yaml
 from costmodel.errors import SpecError
 
 MAX_SPEC_BYTES = 1 << 20     # 1 MiB: the largest zoo spec is under 10 KiB
+MAX_NUMBER_CHARS = 100      # a plain number longer than this is an error (int() stops at 4300)
 MAX_NESTING = 64             # nested lists/mappings (MobileNetV2's spec needs 11)
 
 _CORE = "tag:yaml.org,2002:"
@@ -148,6 +149,9 @@ def _resolve_plain(text: str, file: str, line: int, col: int) -> Any:
     if _LEADING_ZERO.match(text):
         raise SpecError(f"'{text}' has a leading zero (YAML 1.1 reads it as octal); write "
                         f"{text.lstrip('+-0') or '0'}", "", file, line, col)
+    if len(text) > MAX_NUMBER_CHARS and (_INT.match(text) or _FLOAT.match(text)):
+        raise SpecError(f"number '{text[:20]}...' has {len(text)} characters; the limit is "
+                        f"{MAX_NUMBER_CHARS}", "", file, line, col)
     if _INT.match(text):
         return int(text.replace("_", ""))
     if _FLOAT.match(text):
