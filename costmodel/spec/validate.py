@@ -256,7 +256,7 @@ class _Validator:
         if head in self.kinds:
             return self.layer_entry(head, value, node, where, scope, name)
         if head in self.blocks:
-            args = self.call_args(head, value, where, scope)
+            args = self.call_args(head, value, where, scope, node)
             return Call(head, args, self.pos(node, where), name)
         if head == "residual":
             body = self.body(value, where, scope) if value is not None else ()
@@ -276,7 +276,7 @@ class _Validator:
                     name: str | None):
         cls = self.kinds[kind]
         if not cls.merge:
-            args = self.layer_args(kind, value, where, scope, required=True)
+            args = self.layer_args(kind, value, where, scope, required=True, entry=node)
             return Layer(kind, args, self.pos(node, where), name)
         args_node, branches_node = None, value
         if isinstance(value, YMap):
@@ -296,11 +296,13 @@ class _Validator:
                 self.err(b, f"{where}[{i}]", "each branch must be a list of layers ([] for identity)")
                 continue
             branches.append(self.body(b, f"{where}[{i}]", scope))
-        args = self.layer_args(kind, args_node, where, scope, required=True)
+        args = self.layer_args(kind, args_node, where, scope, required=True, entry=node)
         return Merge(kind, tuple(branches), args, self.pos(node, where), name)
 
     def layer_args(self, kind: str, node: YNode | None, where: str, scope: set,
-                   required: bool) -> dict:
+                   required: bool, entry: YNode | None = None) -> dict:
+        """The arguments of one layer (`node`: its args mapping, None for a bare `- conv`;
+        `entry`: the whole entry, where a missing argument is reported then)."""
         spec_args = {a.name: a for a in self.kinds[kind].args}
         items = self.mapping(node, where, tuple(spec_args)) if node is not None else {}
         if node is not None and not isinstance(node, YMap):
@@ -308,7 +310,7 @@ class _Validator:
         if required:
             for a in spec_args.values():
                 if a.default is REQUIRED and a.name not in items and a.name not in self._kind_default_names(kind):
-                    self.err(node or (0, 0), where, f"missing required argument '{a.name}' of {kind}"
+                    self.err(node or entry, where, f"missing required argument '{a.name}' of {kind}"
                              f" ({a.doc})" if a.doc else f"missing required argument '{a.name}' of {kind}")
         return {k: self.arg_value(spec_args[k], v, f"{where}.{k}", scope) for k, v in items.items()}
 
@@ -330,14 +332,15 @@ class _Validator:
             return tuple(self.expression(n, f"{where}[{i}]", scope) for i, n in enumerate(node.items))
         return self.expression(node, where, scope)
 
-    def call_args(self, block: str, node: YNode | None, where: str, scope: set) -> dict:
+    def call_args(self, block: str, node: YNode | None, where: str, scope: set,
+                  entry: YNode) -> dict:
         raw = self.blocks[block]
         params = _param_list(raw)
         optional = _default_names(raw)
         items = self.mapping(node, where, tuple(params) + tuple(optional)) if node is not None else {}
         for p in params:
             if p not in items:
-                self.err(node or (0, 0), where, f"missing argument '{p}' of block '{block}'")
+                self.err(node or entry, where, f"missing argument '{p}' of block '{block}'")
         return {k: self.expression(v, f"{where}.{k}", scope) for k, v in items.items()}
 
     def repeat(self, value: YNode, node: YNode, where: str, scope: set, name):
