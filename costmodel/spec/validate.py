@@ -29,6 +29,7 @@ class _Validator:
         self.kinds = layers.kinds()
         self.blocks: dict[str, YMap] = {}
         self.symbols: set[str] = set()
+        self.declared: set[str] = set()     # symbol names, whether or not their default is valid
 
     def err(self, node: YNode | tuple, where: str, msg: str) -> None:
         line, col = (node.line, node.col) if isinstance(node, YNode) else node
@@ -85,7 +86,7 @@ class _Validator:
         if version is not None and not (isinstance(version, YScalar) and version.value == SPEC_VERSION):
             self.err(version, "version", f"unsupported spec version; this costmodel reads version {SPEC_VERSION}")
         symbols = self.symbol_defs(top.get("symbols"))
-        self.symbols = set(symbols)
+        self.symbols = set(symbols) | self.declared   # a bad default must not cascade
         raw_blocks = top.get("blocks")
         if raw_blocks is not None:
             if isinstance(raw_blocks, YMap):
@@ -117,6 +118,7 @@ class _Validator:
             if not name.isidentifier() or name in SHAPE_NAMES or name in ex.FUNCTIONS:
                 self.err(node.key_marks[name], where, f"'{name}' cannot be a symbol name")
                 continue
+            self.declared.add(name)
             multiple_of = None
             if isinstance(value, YMap):
                 items = self.mapping(value, where, ("default", "multiple_of"), ("default",))
@@ -128,9 +130,31 @@ class _Validator:
                         self.err(m, where + ".multiple_of", "expected a positive integer")
                 value = items.get("default")
             default = self.expression(value, where, set()) if value is not None else None
-            if default is not None:
+            if default is not None and self.symbol_default_ok(default, value, where, multiple_of):
                 out[name] = SymbolDef(name, default, multiple_of, self.pos(value, where))
         return out
+
+    def number(self, e: ex.Expr, node: YNode, where: str):
+        """The value of a names-free expression, or None after reporting why it has none."""
+        try:
+            return e.evaluate({})
+        except ex.ExprError as err:
+            self.err(node, where, f"{err} in '{e.text}'")
+            return None
+
+    def symbol_default_ok(self, default: ex.Expr, node: YNode, where: str, multiple_of) -> bool:
+        """A default must be a positive number, and a multiple of `multiple_of` if given
+        (the symbolic pipeline writes the symbol as multiple_of·q)."""
+        v = self.number(default, node, where)
+        if v is None:
+            return False
+        if v <= 0:
+            self.err(node, where, f"a symbol's default must be positive, got {v}")
+            return False
+        if multiple_of and v % multiple_of != 0:
+            self.err(node, where, f"default {v} is not a multiple of multiple_of {multiple_of}")
+            return False
+        return True
 
     def input_shape(self, node: YNode | None) -> tuple:
         scope = self.symbols
