@@ -182,17 +182,38 @@ class _Validator:
             where = f"published[{i}]"
             keys = METRICS + ("source", "convention", "at")
             fields = self.mapping(item, where, keys, ("source",))
-            values = {m: self.expression(fields[m], f"{where}.{m}", set())
+            if fields and not any(m in fields for m in METRICS):
+                self.err(item, where, f"give at least one figure: {', '.join(METRICS)}")
+            values = {m: self.published_number(fields[m], f"{where}.{m}", 0)
                       for m in METRICS if m in fields}
             at = {}
             if "at" in fields:
                 at_items = self.mapping(fields["at"], f"{where}.at", tuple(self.symbols))
-                at = {k: self.expression(v, f"{where}.at.{k}", set()) for k, v in at_items.items()}
-            texts = [fields.get(k) for k in ("source", "convention")]
-            texts = [t.value if isinstance(t, YScalar) and isinstance(t.value, str) else "" for t in texts]
+                at = {k: self.published_number(v, f"{where}.at.{k}", 1) for k, v in at_items.items()}
+            texts = [self.text(fields.get(k), f"{where}.{k}") for k in ("source", "convention")]
             if fields and None not in values.values() and None not in at.values():
                 out.append(Published(values, at, texts[0], texts[1] or "paper", self.pos(item, where)))
         return tuple(out)
+
+    def published_number(self, node: YNode, where: str, low: int) -> ex.Expr | None:
+        """A number in `published`: an expression of numbers only, at least `low`."""
+        e = self.expression(node, where, set())
+        v = None if e is None else self.number(e, node, where)
+        if v is None:
+            return None
+        if v < low:
+            self.err(node, where, f"expected a {'positive' if low else 'non-negative'} number, got {v}")
+            return None
+        return e
+
+    def text(self, node: YNode | None, where: str) -> str:
+        """A free-text field (source, convention): '' when absent, an error unless text."""
+        if node is None:
+            return ""
+        if isinstance(node, YScalar) and isinstance(node.value, str):
+            return node.value
+        self.err(node, where, "expected text (quote it if it looks like a number)")
+        return ""
 
     # -- blocks ----------------------------------------------------------------------------
     def block(self, name: str, node: YNode) -> Block | None:
