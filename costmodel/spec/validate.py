@@ -246,9 +246,13 @@ class _Validator:
             self.err(node, where, "expected a list of parameter names")
             return []
         names = [self.name_text(n, where) for n in node.items]
+        seen = set()
         for n, text in zip(node.items, names):
             if text in self.symbols or text in SHAPE_NAMES:
                 self.err(n, where, f"parameter '{text}' shadows a symbol or shape name")
+            elif text in seen:
+                self.err(n, where, f"'{text}' is listed twice")
+            seen.add(text)
         return [n for n in names if n]
 
     def check_recursion(self, blocks: dict) -> None:
@@ -407,7 +411,9 @@ class _Validator:
             return None
         legal = _param_list(self.blocks[block]) + _default_names(self.blocks[block])
         cols_node = items["columns"]
-        columns = self.param_names(cols_node, where + ".columns") if isinstance(cols_node, YSeq) else []
+        columns = self.param_names(cols_node, where + ".columns")
+        if not isinstance(cols_node, YSeq):
+            return None
         for c in columns:
             if c not in legal:
                 self.err(cols_node, where + ".columns", f"'{c}' is not a parameter of block "
@@ -433,7 +439,8 @@ class _Validator:
 
 def _param_list(raw: YNode) -> list:
     if isinstance(raw, YMap) and isinstance(raw.items.get("params"), YSeq):
-        return [n.value for n in raw.items["params"].items if isinstance(n, YScalar)]
+        return [n.value for n in raw.items["params"].items
+                if isinstance(n, YScalar) and isinstance(n.value, str) and n.value.isidentifier()]
     return []
 
 
