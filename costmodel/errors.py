@@ -44,6 +44,12 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+MAX_LISTED = 30   # alternatives shown in one message
+
+
 def one_of(choices: Iterable[str]) -> str:
-    """Render the legal alternatives, sorted, for an error message."""
-    return ", ".join(sorted(set(choices))) or "(none)"
+    """Render the legal alternatives, sorted, for an error message (at most MAX_LISTED)."""
+    names = sorted(set(choices))
+    if len(names) > MAX_LISTED:
+        return ", ".join(names[:MAX_LISTED]) + f", ... ({len(names)} in all)"
+    return ", ".join(names) or "(none)"

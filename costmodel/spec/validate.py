@@ -20,6 +20,14 @@ CONSTRUCTS = ("repeat", "table", "residual")
 SHAPE_NAMES = ("cin", "hin", "win")   # the shape entering the current entry
 METRICS = ("params", "madds", "flops", "mem_access")
 SPEC_VERSION = 1
+MAX_ERRORS = 50       # validation stops after this many errors (each may search for a did-you-mean)
+MAX_SYMBOLS = 1000    # scopes are copied per block: keep symbols x blocks small
+MAX_BLOCKS = 1000
+MAX_DEPTH = 100       # block calls and branches nested in each other (graph.build enforces it)
+
+
+class _Stop(Exception):
+    """Validation cannot usefully go on (too many errors, or a limit exceeded)."""
 
 
 class _Validator:
@@ -34,6 +42,14 @@ class _Validator:
     def err(self, node: YNode | tuple, where: str, msg: str) -> None:
         line, col = (node.line, node.col) if isinstance(node, YNode) else node
         self.errors.append(SpecError(msg, where, self.file, line, col))
+        if len(self.errors) >= MAX_ERRORS:
+            raise _Stop(f"too many errors; stopped after {MAX_ERRORS}")
+
+    def limit(self, node: YNode, where: str, what: str, count: int, limit: int) -> None:
+        """Stop validating when a collection is larger than its limit."""
+        if count > limit:
+            self.err(node, where, f"{count} {what}; the limit is {limit}")
+            raise _Stop("")
 
     def pos(self, node: YNode, where: str) -> Pos:
         return Pos(self.file, node.line, node.col, where)
@@ -90,6 +106,7 @@ class _Validator:
         raw_blocks = top.get("blocks")
         if raw_blocks is not None:
             if isinstance(raw_blocks, YMap):
+                self.limit(raw_blocks, "blocks", "blocks", len(raw_blocks.items), MAX_BLOCKS)
                 self.blocks = dict(raw_blocks.items)
             else:
                 self.err(raw_blocks, "blocks", "expected a mapping of block name → definition")
@@ -112,6 +129,7 @@ class _Validator:
         if not isinstance(node, YMap):
             self.err(node, "symbols", "expected a mapping of symbol name → default value")
             return {}
+        self.limit(node, "symbols", "symbols", len(node.items), MAX_SYMBOLS)
         out = {}
         for name, value in node.items.items():
             where = f"symbols.{name}"
@@ -263,6 +281,12 @@ class _Validator:
         state: dict[str, int] = {}
 
         def visit(name: str, stack: list) -> None:
+            if len(stack) > MAX_DEPTH:          # also bounds this recursion
+                chain = " → ".join(stack[:3] + ["..."] + stack[-2:])
+                b = blocks[stack[0]]
+                self.err((b.pos.line, b.pos.col), f"blocks.{stack[0]}",
+                         f"blocks call each other more than {MAX_DEPTH} levels deep: {chain}")
+                raise _Stop("")
             state[name] = 1
             for callee in sorted(calls.get(name, ())):
                 if state.get(callee) == 1:
@@ -469,7 +493,12 @@ def validate(root: YNode, file: str = "<spec>") -> Network:
     if isinstance(root, YMap) and isinstance(root.items.get("defaults"), YMap):
         v._defaults_seen = {k: set(n.items) if isinstance(n, YMap) else set()
                             for k, n in root.items["defaults"].items.items()}
-    net = v.network(root)
+    try:
+        net = v.network(root)
+    except _Stop as stop:
+        last = v.errors[-1]
+        note = [SpecError(str(stop), "", file, last.line, last.col)] if str(stop) else []
+        raise SpecErrors(sorted(v.errors, key=lambda e: (e.line, e.col)) + note) from None
     if v.errors:
         v.errors.sort(key=lambda e: (e.line, e.col))
         raise SpecErrors(v.errors)
