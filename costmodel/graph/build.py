@@ -76,10 +76,9 @@ class _Builder:
         self.depth = 0        # block calls and merges open around the current entry
 
     def run(self) -> Graph:
-        pos = self.net.pos
-        x = Shape(*(self.value(e, self.env, Pos(pos.file, pos.line, pos.col, "input"))
-                    for e in self.net.input))
-        self.check_shape(x, pos, "input", "the input")
+        pos = self.net.input_pos or self.net.pos
+        x = Shape(*(self.value(e, self.env, pos) for e in self.net.input))
+        self.check_shape(x, pos, "", "the input")
         self.graph = Graph(self.net, dict(self.env), x)
         scope = dict(self.env, cin=x.c, hin=x.h, win=x.w)
         self.body(self.net.layers, scope, x, -1, "")

@@ -99,3 +99,4 @@ class Network:
     layers: tuple
     pos: Pos
     published: tuple = field(default=())
+    input_pos: Pos | None = None     # where `input` is written (shape errors of the input)

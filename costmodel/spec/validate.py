@@ -120,7 +120,8 @@ class _Validator:
             input=self.input_shape(top.get("input")),
             defaults=defaults, blocks={k: v for k, v in blocks.items() if v},
             layers=self.body(top.get("layers"), "layers", scope),
-            pos=self.pos(root, "spec"), published=self.published(top.get("published")))
+            pos=self.pos(root, "spec"), published=self.published(top.get("published")),
+            input_pos=self.pos(top["input"], "input") if "input" in top else None)
         return net
 
     def symbol_defs(self, node: YNode | None) -> dict:
