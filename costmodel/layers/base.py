@@ -136,8 +136,9 @@ def spatial(x: Shape, k: Any, s: Any, p: Any, d: Any = 1, ceil: bool = False) ->
 
 
 def require_divisible(what: str, value: Any, by: Any, by_name: str) -> None:
-    """Raise LayerError when a numeric `value` is not a multiple of `by`."""
-    if num.is_numeric(value) and num.is_numeric(by) and value % by != 0:
+    """Raise LayerError when a numeric `value` is not a multiple of `by` (a fractional value
+    is left to the shape check, which says that sizes must be integers)."""
+    if num.is_numeric(value) and num.is_numeric(by) and num.is_integer(value) and value % by != 0:
         raise LayerError(f"{what} {value} is not divisible by {by_name} {by}")
 
 
