@@ -65,6 +65,9 @@ def parse_value(text: str, name: str) -> Any:
 def symbols(net: Network, values: dict | None = None, symbolic: Iterable[str] = ()) -> Symbols:
     """Resolve symbol values: --set values, free (symbolic) names, else spec defaults."""
     values, symbolic = dict(values or {}), list(symbolic)
+    both = sorted(set(values) & set(symbolic))
+    if both:
+        raise UsageError(f"symbol '{both[0]}' is given a value (--set) and kept free (--symbolic)")
     for name in list(values) + symbolic:
         if name not in net.symbols:
             raise UsageError(f"unknown symbol '{name}'; symbols of {net.name or net.file}: "
@@ -93,6 +96,11 @@ def analyse(net: Network, values: dict | None = None, symbolic: Iterable[str] = 
     if any(num.is_numeric(v) and v <= 0 for v in syms.env.values()):
         bad = next(k for k, v in syms.env.items() if num.is_numeric(v) and v <= 0)
         raise UsageError(f"symbol '{bad}' must be positive, got {syms.env[bad]}")
+    if symbolic:
+        # Shape checks (integer sizes, groups dividing channels, limits) decide only on
+        # numbers, so first build at the symbols' defaults: a spec that is invalid there is
+        # invalid, and its symbolic analysis is not attempted.
+        build(net, symbols(net, values).env)
     analysis = evaluate(build(net, syms.env, ideal))
     analysis.symbols = syms
     return analysis
