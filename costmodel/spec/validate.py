@@ -417,15 +417,16 @@ class _Validator:
                 self.err(node or entry, where, f"missing argument '{p}' of block '{block}'")
         return {k: self.expression(v, f"{where}.{k}", scope) for k, v in items.items()}
 
-    def repeat(self, value: YNode, node: YNode, where: str, scope: set, name):
-        items = self.mapping(value, where, ("n", "body"), ("n", "body"))
+    def repeat(self, value: YNode | None, node: YNode, where: str, scope: set, name):
+        items = self.mapping(node if value is None else value, where, ("n", "body"), ("n", "body"))
         if "n" not in items or "body" not in items:
             return None
         n = self.expression(items["n"], where + ".n", scope)
         return Repeat(n, self.body(items["body"], where + ".body", scope), self.pos(node, where), name)
 
-    def table(self, value: YNode, node: YNode, where: str, scope: set, name):
-        items = self.mapping(value, where, ("block", "columns", "rows"), ("block", "columns", "rows"))
+    def table(self, value: YNode | None, node: YNode, where: str, scope: set, name):
+        keys = ("block", "columns", "rows")
+        items = self.mapping(node if value is None else value, where, keys, keys)
         if len(items) < 3:
             return None
         block = self.name_text(items["block"], where + ".block")
