@@ -27,7 +27,17 @@ class SpecError(CostModelError):
 
     def __str__(self) -> str:
         where = f"{self.where}: " if self.where else ""
-        return f"{self.file}:{self.line}:{self.col}: error: {where}{self.message}"
+        return f"{self.file}:{self.line}:{self.col}: error: {one_line(where + self.message)}"
+
+
+# every character str.splitlines() breaks on: spec text echoed in a message (a quoted key
+# "a\nb", a U+2028 in a name) must not split one error into several lines
+_LINE_BREAKS = {ord(c): repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
+def one_line(text: str) -> str:
+    """`text` with line-breaking characters written as escapes (\\n, \\u2028, ...)."""
+    return text.translate(_LINE_BREAKS)
 
 
 class SpecErrors(CostModelError):
