@@ -116,9 +116,20 @@ def elementwise_cost(x: Shape, ops_per_element: Any) -> Cost:
 
 
 def out_size(size: Any, k: Any, s: Any, p: Any, ceil: bool = False) -> Any:
-    """Output length of a sliding window: floor((size + 2p - k)/s) + 1 (ceil for ceil mode)."""
+    """Output length of a sliding window: floor((size + 2p - k)/s) + 1, or in ceil mode
+    ceil((size + 2p - k)/s) + 1 less a last window that would start in the right padding
+    (PyTorch pooling_output_shape; Caffe does the same when p > 0). That window can exist
+    only when k < p + s, so usual pools (k = 3, s = 2, p <= 1) keep the plain formula."""
     span = size + 2 * p - k
-    return (num.ceil_div(span, s) if ceil else span // s) + 1
+    if not ceil:
+        return span // s + 1
+    n = num.ceil_div(span, s) + 1
+    if all(num.is_numeric(v) for v in (k, s, p)) and k >= p + s:
+        return n
+    inside = (size + p - 1) // s + 1        # windows starting in the input or left padding
+    if num.is_numeric(n) and num.is_numeric(inside):
+        return min(n, inside)
+    return num._sympy().Min(n, inside)
 
 
 def same_size(size: Any, s: Any) -> Any:
