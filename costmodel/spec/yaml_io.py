@@ -8,6 +8,7 @@ object is ever built, then convert nodes ourselves:
 * plain scalars resolve to int / Fraction / bool / None / str (an expression); YAML 1.1
   surprises are errors, not silent conversions: ``no``/``on``/``yes``/``off`` and leading-zero
   integers such as ``010`` (octal 8 in YAML 1.1);
+* line breaks other than LF and CRLF are refused, so that positions are editor lines;
 * size is bounded before PyYAML sees the text, and nesting (from the flat event stream)
   before it composes nodes.
 """
@@ -29,6 +30,7 @@ MAX_NESTING = 64             # nested lists/mappings (MobileNetV2's spec needs 1
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null")}
 _YAML11_BOOLS = {"yes", "no", "on", "off"}   # what PyYAML resolves as bool besides true/false
+_ODD_BREAK = re.compile("[\x85\u2028\u2029]|\r(?!\n)")
 _INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)$")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+$")
 _FLOAT = re.compile(r"[-+]?([0-9][0-9_]*)?\.[0-9_]+([eE][-+]?[0-9]{1,2})?$|[-+]?[0-9]+[eE][-+]?[0-9]{1,2}$")
@@ -61,6 +63,7 @@ def load(text: str, file: str = "<spec>") -> YNode:
     """Parse spec text into marked nodes; raise SpecError on anything unsafe or malformed."""
     if len(text) > MAX_SPEC_BYTES:
         raise SpecError(f"spec is {len(text)} bytes; the limit is {MAX_SPEC_BYTES}", "", file, 1, 1)
+    _check_line_breaks(text, file)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         _check_nesting(text, file, loader)
@@ -79,6 +82,17 @@ def load(text: str, file: str = "<spec>") -> YNode:
     if node is None:
         raise SpecError("the file is empty", "", file, 1, 1)
     return _convert(node, file, set())
+
+
+def _check_line_breaks(text: str, file: str) -> None:
+    """Refuse the line breaks YAML 1.1 counts but editors do not (U+0085, U+2028, U+2029,
+    a lone CR): with them, PyYAML's line numbers would not match the lines people see."""
+    m = _ODD_BREAK.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        raise SpecError(f"character U+{ord(m.group()):04X} is not allowed: YAML reads it as a "
+                        "line break; use a newline", "", file, line, col)
 
 
 def _check_nesting(text: str, file: str, loader) -> None:
