@@ -207,7 +207,7 @@ class _Builder:
         try:
             y = layer.merge_shape(outs)
         except LayerError as err:
-            raise self.fail(e.pos, path, str(err)) from None
+            raise self.fail(e.pos, path, f"{err}{_integer_hint(outs)}") from None
         node = Node(f"{path}/{JOIN_NAMES.get(e.kind, e.kind)}", layer, tuple(producers), x,
                     tuple(outs), y, e.pos)
         index = self.add_node(node)
@@ -282,6 +282,19 @@ def _names(items: list) -> list:
         seen[b] = seen.get(b, 0) + 1
         out.append(f"{b}_{seen[b]}" if b[-1].isdigit() else f"{b}{seen[b]}")
     return out
+
+
+def _integer_hint(shapes: list) -> str:
+    """Why symbolic sizes may differ: floor(r) vs r when r is not declared an integer."""
+    names = set()
+    for shape in shapes:
+        for v in (shape.c, shape.h, shape.w):
+            if not num.is_numeric(v) and v.has(num._sympy().floor, num._sympy().ceiling):
+                names |= {str(x) for x in v.free_symbols if x.is_integer is not True}
+    if not names:
+        return ""
+    return (f" (a free symbol is not known to be an integer: declare {', '.join(sorted(names))}"
+            " with multiple_of, e.g. {default: 224, multiple_of: 1})")
 
 
 def _nan():
