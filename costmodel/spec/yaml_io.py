@@ -30,6 +30,7 @@ MAX_NESTING = 64             # nested lists/mappings (MobileNetV2's spec needs 1
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null")}
 _YAML11_BOOLS = {"yes", "no", "on", "off"}   # what PyYAML resolves as bool besides true/false
+_NO_ALIASES = "YAML aliases (*name) are not allowed: use blocks to reuse layers"
 _ODD_BREAK = re.compile("[\x85\u2028\u2029]|\r(?!\n)")
 _INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)$")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+$")
@@ -98,7 +99,8 @@ def _check_line_breaks(text: str, file: str) -> None:
 def _check_nesting(text: str, file: str, loader) -> None:
     """Bound the nesting of mappings and sequences before composing: PyYAML's composer and
     our converter recurse once per level (deep nesting would crash libyaml's composer with a
-    segmentation fault, or raise RecursionError). The event stream itself is flat."""
+    segmentation fault, or raise RecursionError). The event stream itself is flat. Aliases
+    are refused here too, at the alias (the composed node only knows the anchor's place)."""
     depth = 0
     for event in yaml.parse(text, Loader=loader):
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
@@ -109,13 +111,15 @@ def _check_nesting(text: str, file: str, loader) -> None:
                                 "mappings", "", file, m.line + 1, m.column + 1)
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            m = event.start_mark
+            raise SpecError(_NO_ALIASES, "", file, m.line + 1, m.column + 1)
 
 
 def _convert(node: yaml.Node, file: str, seen: set) -> YNode:
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if id(node) in seen:
-        raise SpecError("YAML aliases (*name) are not allowed: use blocks to reuse layers",
-                        "", file, line, col)
+        raise SpecError(_NO_ALIASES, "", file, line, col)
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node, file, line, col)
