@@ -48,9 +48,21 @@ class SpecErrors(CostModelError):
         self.errors = errors
 
 
+# framework names for the paper letters the spec language uses: difflib finds no closeness
+# between 'stride' and 's'
+SYNONYMS = {"stride": "s", "strides": "s", "kernel": "k", "kernel_size": "k", "size": "k",
+            "padding": "p", "pad": "p", "groups": "g", "group": "g", "dilation": "d",
+            "channels": "c", "out_channels": "c", "filters": "c", "features": "c",
+            "out_features": "c", "ceil_mode": "ceil", "repeats": "n", "times": "n"}
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ' (did you mean 'x'?)' suffix when a close match exists, else ''."""
-    close = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
+    choices = sorted(set(choices))
+    synonym = SYNONYMS.get(str(word).lower())
+    if synonym in choices and synonym != word:
+        return f" (did you mean '{synonym}'?)"
+    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
