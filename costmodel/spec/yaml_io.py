@@ -71,8 +71,9 @@ def load(text: str, file: str = "<spec>") -> YNode:
         node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise SpecError(f"YAML syntax: {e.problem or e.context}", "", file, line, col) from None
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        tab = " (a tab: indent with spaces)" if mark and text[mark.index:mark.index + 1] == "\t" else ""
+        raise SpecError(f"YAML syntax: {e.problem or e.context}{tab}", "", file, line, col) from None
     except yaml.reader.ReaderError as e:      # a control character: not a MarkedYAMLError
         line = text.count("\n", 0, e.position) + 1
         col = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
