@@ -5,6 +5,7 @@ run; the timeout is far above the fraction of a second these take, not a timing 
 and must end in exit 1 with a located, one-line error naming the problem, and no traceback.
 """
 import os
+import re
 import subprocess
 import sys
 
@@ -278,3 +279,27 @@ def test_too_many_symbols_or_blocks_are_refused(cli, tmp_path):
     path = write(tmp_path, "blocks.yaml", HEAD + blocks + "layers: [relu]\n")
     code, _, err = cli("report", path)
     assert code == 1 and "1001 blocks; the limit is 1000" in err
+
+
+def test_the_guarantees_page_states_the_limits_in_force():
+    """docs/guarantees.md gives every limit with the value the code enforces."""
+    from costmodel.errors import MAX_LISTED
+    from costmodel.graph.build import MAX_DIM, MAX_WORK
+    from costmodel.spec.expr import MAX_CONSTANT, MAX_EXPR_CHARS, MAX_EXPR_NODES
+    from costmodel.spec.validate import MAX_BLOCKS, MAX_ERRORS, MAX_SYMBOLS
+    from costmodel.spec.yaml_io import MAX_NUMBER_CHARS
+    with open(os.path.join(ROOT, "docs", "guarantees.md"), encoding="utf-8") as f:
+        doc = f.read()
+    enforced = {"MAX_SPEC_BYTES": MAX_SPEC_BYTES, "MAX_NESTING": MAX_NESTING,
+                "MAX_NUMBER_CHARS": MAX_NUMBER_CHARS, "MAX_EXPR_CHARS": MAX_EXPR_CHARS,
+                "MAX_EXPR_NODES": MAX_EXPR_NODES, "MAX_CONSTANT": MAX_CONSTANT,
+                "MAX_VALUE_BITS": MAX_VALUE_BITS, "MAX_SYMBOLS": MAX_SYMBOLS,
+                "MAX_BLOCKS": MAX_BLOCKS, "MAX_DEPTH": MAX_DEPTH, "MAX_NODES": MAX_NODES,
+                "MAX_WORK": MAX_WORK, "MAX_DIM": MAX_DIM, "MAX_ERRORS": MAX_ERRORS,
+                "MAX_LISTED": MAX_LISTED}
+    for name, value in enforced.items():
+        m = re.search(rf"^\| `{name}` \| ([0-9,^]+)", doc, re.M)
+        assert m, f"{name} is not in the limits table"
+        text = m.group(1).replace(",", "")
+        base, _, power = text.partition("^")
+        assert (int(base) ** int(power) if power else int(base)) == value, (name, text, value)
