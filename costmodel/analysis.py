@@ -34,7 +34,10 @@ def load_spec(path: str) -> Network:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise SpecError(f"spec is not UTF-8 text ({e.reason})", "", path, 1, 1) from None
+        line = raw.count(b"\n", 0, e.start) + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise SpecError(f"spec is not UTF-8 text: byte 0x{raw[e.start]:02x} ({e.reason})", "",
+                        path, line, col) from None
     return load_text(text, path)
 
 
