@@ -20,8 +20,8 @@ LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): error: (?P<tex
 
 def expectation(path: str) -> tuple:
     """(line, message) from the file's first-line comment."""
-    with open(path, encoding="utf-8", newline="") as f:
-        first = f.readline().rstrip("\n")
+    with open(path, "rb") as f:                 # the rest may not be UTF-8 (not_utf8.yaml)
+        first = f.readline().decode("utf-8").rstrip("\n")
     m = HEADER.fullmatch(first)
     assert m, f"{path}: first line must be '# error: LINE: MESSAGE', got {first!r}"
     return int(m["line"]), m["message"]
