@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable
@@ -77,7 +78,9 @@ def _parse_text(text: str) -> Expr:
     if len(text) > MAX_EXPR_CHARS:
         raise ExprError(f"expression longer than {MAX_EXPR_CHARS} characters")
     try:
-        root = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():     # '1if x' warns on stderr before failing later
+            warnings.simplefilter("ignore", SyntaxWarning)
+            root = ast.parse(text.strip(), mode="eval")
     except SyntaxError:
         hint = " (write 'k: 3' for a 3x3 kernel)" if "x" in text and text[:1].isdigit() else ""
         raise ExprError(f"cannot parse '{text}' as an expression{hint}") from None
