@@ -19,6 +19,7 @@ import os
 import random
 import re
 import signal
+import warnings
 
 import pytest
 
@@ -92,10 +93,12 @@ def check_one(index: int, seeds: list, path: str) -> bool:
     n_lines = text.count("\n") + 1
     rng = random.Random(index)
     fmt = rng.choice(FORMATS)
-    with watchdog(WATCHDOG_SECONDS):
+    with watchdog(WATCHDOG_SECONDS), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")          # a warning would reach the user's stderr
         c_code, c_out, c_err = run(["check", path])
         extra = extra_options(rng) if c_code == 0 else []
         r_code, r_out, r_err = run(["report", path, "--format", fmt] + extra)
+    assert not caught, [f"{w.category.__name__}: {w.message}" for w in caught]
     assert c_code in (0, 1), (c_code, c_err)
     if c_code == 1:
         assert_clean_errors(c_err, path, n_lines)
