@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 import warnings
 from dataclasses import dataclass
 from fractions import Fraction
@@ -82,7 +83,8 @@ def _parse_text(text: str) -> Expr:
             warnings.simplefilter("ignore", SyntaxWarning)
             root = ast.parse(text.strip(), mode="eval")
     except SyntaxError:
-        hint = " (write 'k: 3' for a 3x3 kernel)" if "x" in text and text[:1].isdigit() else ""
+        size = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*\d+\s*", text)
+        hint = f" (write 'k: {size[1]}' for a {text.strip()} kernel)" if size else ""
         raise ExprError(f"cannot parse '{text}' as an expression{hint}") from None
     if sum(1 for _ in ast.walk(root)) > MAX_EXPR_NODES:
         raise ExprError(f"expression has more than {MAX_EXPR_NODES} parts")
