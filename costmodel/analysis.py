@@ -5,7 +5,9 @@
     a = analyse(net, symbolic=["resolution"])               # a formula in `resolution`
 
 A symbol declared with ``multiple_of: m`` is analysed as m·q with q a positive integer, so the
-floors of strided sizes simplify exactly; `closed_form` substitutes q = name/m back.
+floors of strided sizes simplify exactly; `closed_form` substitutes q = name/m back. A symbol's
+`offset` o (not in the spec language; `formula --multiple-of resolution=32+11` sets it, for
+299 = 32·9 + 11) makes that m·q + o and q = (name − o)/m.
 """
 from __future__ import annotations
 
@@ -67,7 +69,7 @@ def parse_value(text: str, name: str) -> Any:
 
 def symbols(net: Network, values: dict | None = None, symbolic: Iterable[str] = ()) -> Symbols:
     """Resolve symbol values: --set values, free (symbolic) names, else spec defaults."""
-    values, symbolic = dict(values or {}), list(symbolic)
+    values, symbolic = {k: _exact(k, v) for k, v in (values or {}).items()}, list(symbolic)
     both = sorted(set(values) & set(symbolic))
     if both:
         raise UsageError(f"symbol '{both[0]}' is given a value (--set) and kept free (--symbolic)")
@@ -82,7 +84,8 @@ def symbols(net: Network, values: dict | None = None, symbolic: Iterable[str] = 
             sym = sy.symbol(name)
             if sd.multiple_of:
                 q = sy.quotient_symbol(name)
-                env[name], back[q] = sd.multiple_of * q, sym / sd.multiple_of
+                env[name] = sd.multiple_of * q + sd.offset
+                back[q] = (sym - sd.offset) / sd.multiple_of
             else:
                 env[name] = sym
             shown[name] = name
@@ -90,6 +93,17 @@ def symbols(net: Network, values: dict | None = None, symbolic: Iterable[str] = 
             v = values[name] if name in values else sd.default.evaluate({})
             env[name] = shown[name] = v
     return Symbols(env, shown, back)
+
+
+def _exact(name: str, v: Any) -> Any:
+    """A symbol value from Python: floats by their decimal text (0.35 → 7/20), strings parsed."""
+    if isinstance(v, bool):
+        raise UsageError(f"symbol '{name}' must be a number, got {v}")
+    if isinstance(v, float):
+        return parse_value(repr(v), name)
+    if isinstance(v, str):
+        return parse_value(v, name)
+    return num.normalise(v)
 
 
 def analyse(net: Network, values: dict | None = None, symbolic: Iterable[str] = (),

@@ -33,6 +33,7 @@ class Row:
     depth: int
     leaf: bool
     index: int = -1       # node index for leaves
+    span: tuple = ()      # (start, end): the graph nodes this row covers
 
 
 @dataclass
@@ -68,8 +69,9 @@ def _rows(graph: Graph, costs: list) -> list:
         for g in starts.get(i, ()):
             last = graph.nodes[g.end - 1] if g.end > g.start else node
             rows.append(Row(g.path, g.label, last.y, Cost.sum(costs[g.start:g.end]),
-                            g.path.count("/"), False))
-        rows.append(Row(node.path, node.kind, node.y, costs[i], node.path.count("/"), True, i))
+                            g.path.count("/"), False, span=(g.start, g.end)))
+        rows.append(Row(node.path, node.kind, node.y, costs[i], node.path.count("/"), True, i,
+                        (i, i + 1)))
     return rows
 
 

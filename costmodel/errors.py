@@ -48,16 +48,17 @@ class SpecErrors(CostModelError):
         self.errors = errors
 
 
-# framework names for the paper letters the spec language uses: difflib finds no closeness
-# between 'stride' and 's'
+# PyTorch/Keras argument names → our paper letters, for did-you-mean on layer arguments
+# (difflib finds no closeness between 'stride' and 's')
 SYNONYMS = {"stride": "s", "strides": "s", "kernel": "k", "kernel_size": "k", "size": "k",
             "padding": "p", "pad": "p", "groups": "g", "group": "g", "dilation": "d",
             "channels": "c", "out_channels": "c", "filters": "c", "features": "c",
-            "out_features": "c", "ceil_mode": "ceil", "repeats": "n", "times": "n"}
+            "out_features": "c", "use_bias": "bias", "ceil_mode": "ceil", "repeats": "n",
+            "times": "n"}
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A ' (did you mean 'x'?)' suffix when a close match exists, else ''."""
+    """A ' (did you mean 'x'?)' suffix when a close match or a known synonym exists."""
     choices = sorted(set(choices))
     synonym = SYNONYMS.get(str(word).lower())
     if synonym in choices and synonym != word:

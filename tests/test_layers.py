@@ -59,3 +59,16 @@ def test_registering_a_duplicate_kind_fails():
 
     with pytest.raises(RuntimeError):
         register(Dup)
+
+
+def test_symbolic_whole_map_window_gives_an_int():
+    # an avgpool whose window is the whole map (k = s = resolution // 32, Megvii's
+    # nn.AvgPool2d(7) at 224): floor((r/32 − r/32)/(r/32)) + 1 = 1 for every r, a plain int
+    from costmodel.analysis import analyse, load_text
+    text = ("name: t\nversion: 1\nsymbols: {resolution: {default: 64, multiple_of: 32}}\n"
+            "input: [4, resolution // 32, resolution // 32]\n"
+            "layers:\n  - avgpool: {k: resolution // 32}\n  - fc: {c: 10}\n")
+    a = analyse(load_text(text), symbolic=["resolution"])
+    pool = a.graph.nodes[0]
+    assert (pool.y.h, pool.y.w) == (1, 1) and type(pool.y.h) is int
+    assert a.totals.params == 4 * 10 + 10 and type(a.totals.params) is int

@@ -63,3 +63,8 @@ def test_madds_is_a_quadratic_in_resolution(net):
     # design.md §2.3 worked example, checked by a throwaway evaluator: 47751·r²/8 + 1,280,000
     assert sympy.expand(madds - (sympy.Rational(47751, 8) * r**2 + 1_280_000)) == 0
     assert closed_form(a.totals.params, a.symbols) == 3_504_872
+
+
+def test_python_floats_are_read_as_their_decimal_text(net):
+    # 0.35 as a float is 0.34999999999999997...; the API reads it as 35/100, like --set does
+    assert analyse(net, {"alpha": 0.35}).totals.madds == 59_285_808   # torchvision, hooks

@@ -1,4 +1,4 @@
-"""Options shared by several commands: --set, --symbolic, --dtype, --format."""
+"""Options shared by several commands: --set, --symbolic, --dtype, --format, --convention."""
 from __future__ import annotations
 
 import argparse
@@ -21,7 +21,8 @@ def add_symbolic(p: argparse.ArgumentParser) -> None:
     p.add_argument("--symbolic", default="", metavar="NAMES",
                    help="keep these symbols free (comma-separated): totals become formulas")
     p.add_argument("--ideal", action="store_true",
-                   help="ideal widths: drop make_divisible channel rounding")
+                   help="ideal widths: drop the rounding written in the spec (make_divisible, "
+                        "floor, ceil, //); repeat counts keep theirs")
 
 
 def parse_sets(items: list) -> dict:
@@ -39,3 +40,10 @@ def parse_sets(items: list) -> dict:
 
 def parse_names(text: str) -> list:
     return [n.strip() for n in text.split(",") if n.strip()]
+
+
+def add_convention(p: argparse.ArgumentParser, help_text: str, flag: str = "--convention",
+                   default=None) -> None:
+    """A counting convention by name (costmodel/conventions); checked when it is used."""
+    p.add_argument(flag, default=default, metavar="NAME", help=help_text + " (names: paper, "
+                   "fvcore, thop, ptflops, ptflops_aten, flops2x, condensenet)")

@@ -16,6 +16,11 @@ def add_arguments(p) -> None:
     p.add_argument("--format", choices=("text", "markdown", "csv", "json"), default="text")
     p.add_argument("--depth", type=int, default=None, metavar="N",
                    help="show N path levels; deeper layers fold into their block's row")
+    opt.add_convention(p, "count flops the way NAME does (the flops column and total); "
+                          "default: costmodel's own flops (2·madds + every other op)")
+    p.add_argument("--sensitivity", nargs="?", const="madds", default=None, metavar="METRIC",
+                   help="with --symbolic: append per-block formulas, derivatives and "
+                        "asymptotic shares of METRIC (default madds); see `sensitivity`")
 
 
 def run(args, out) -> int:
@@ -24,7 +29,16 @@ def run(args, out) -> int:
     from costmodel.report import render
     if args.depth is not None and args.depth < 1:
         raise UsageError("--depth must be at least 1")
+    if args.sensitivity and not args.symbolic:
+        raise UsageError("--sensitivity needs --symbolic NAMES (the symbols to vary)")
     net = load_spec(args.spec)
     a = analyse(net, opt.parse_sets(args.set), opt.parse_names(args.symbolic), args.ideal)
-    render(a, out, args.format, args.depth, args.dtype, args.spec)
+    counted = None
+    if args.convention:
+        from costmodel import conventions
+        counted = conventions.apply(conventions.get(args.convention), a)
+    if args.sensitivity:
+        from costmodel.commands import sensitivity
+        return sensitivity.append_to_report(a, net, args, out, counted)
+    render(a, out, args.format, args.depth, args.dtype, args.spec, counted)
     return 0

@@ -37,6 +37,7 @@ class Node:
     xs: tuple             # merges: branch outputs; otherwise (x,)
     y: Shape
     pos: Pos
+    impl: str | None = None   # how the reference code writes it (`impl:`); None: the default
 
     @property
     def kind(self) -> str:
@@ -64,7 +65,8 @@ class Graph:
 def build(net: Network, env: dict, ideal: bool = False) -> Graph:
     """Expand `net` with symbol values `env` (numbers or sympy symbols) and shape every node.
 
-    `ideal` evaluates make_divisible(x, d) as x (ideal, unrounded widths)."""
+    `ideal` evaluates make_divisible(x, d), floor(x), ceil(x) as x and a // b as a / b (ideal,
+    unrounded widths); repeat counts keep their rounding (depth stays an integer)."""
     return _Builder(net, env, ideal).run()
 
 
@@ -89,9 +91,9 @@ class _Builder:
         where = f"{pos.where} → {path}" if path else pos.where
         return SpecError(msg, where, pos.file, pos.line, pos.col)
 
-    def value(self, e: ex.Expr, env: dict, pos: Pos, path: str = "") -> Any:
+    def value(self, e: ex.Expr, env: dict, pos: Pos, path: str = "", exact: bool = False) -> Any:
         try:
-            v = e.evaluate(env, self.ideal)
+            v = e.evaluate(env, self.ideal and not exact)
         except ex.ExprError as err:
             raise self.fail(pos, path, f"{err} in '{e.text}'") from None
         except ZeroDivisionError:
@@ -136,8 +138,10 @@ class _Builder:
     def flatten(self, entries: tuple, env: dict, out: list) -> None:
         """Inline repeats and tables into a list of layers, calls and merges."""
         for e in entries:
-            if isinstance(e, Repeat):
-                n = self.value(e.n, env, e.pos)
+            if isinstance(e, (Repeat, Table)) and e.name:
+                out.append(e)      # a named repeat/table is one group; expanded in `entry`
+            elif isinstance(e, Repeat):
+                n = self.value(e.n, env, e.pos, exact=True)
                 if not num.is_numeric(n) or not num.is_integer(n) or n < 0:
                     raise self.fail(e.pos, "", f"repeat count must be a non-negative integer, got {n}")
                 if n * max(1, len(e.body)) + len(out) > MAX_NODES:
@@ -155,6 +159,13 @@ class _Builder:
             return self.layer(e, env, x, producer, path)
         if isinstance(e, Call):
             return self.call(e, env, x, producer, path)
+        if isinstance(e, (Repeat, Table)):
+            group = self.open_group(path, "repeat" if isinstance(e, Repeat) else e.block)
+            unnamed = Repeat(e.n, e.body, e.pos) if isinstance(e, Repeat) else \
+                Table(e.block, e.columns, e.rows, e.pos)
+            out = self.body((unnamed,), env, x, producer, path + "/")
+            group.end = len(self.graph.nodes)
+            return out
         return self.merge(e, env, x, producer, path)
 
     def layer(self, e: Layer, env: dict, x: Shape, producer: int, path: str) -> tuple:
@@ -164,7 +175,8 @@ class _Builder:
         except LayerError as err:
             raise self.fail(e.pos, path, f"{err} (input {x})") from None
         self.check_shape(y, e.pos, path, f"{e.kind} output (input {x})")
-        return y, self.add_node(Node(path, layer, (producer,), x, (x,), y, e.pos))
+        return y, self.add_node(Node(path, layer, (producer,), x, (x,), y, e.pos,
+                                     self.impl_of(e.kind, e.args)))
 
     def call(self, e: Call, env: dict, x: Shape, producer: int, path: str,
              group: bool = True) -> tuple:
@@ -209,7 +221,7 @@ class _Builder:
         except LayerError as err:
             raise self.fail(e.pos, path, f"{err}{_integer_hint(outs)}") from None
         node = Node(f"{path}/{JOIN_NAMES.get(e.kind, e.kind)}", layer, tuple(producers), x,
-                    tuple(outs), y, e.pos)
+                    tuple(outs), y, e.pos, self.impl_of(e.kind, e.args))
         index = self.add_node(node)
         group.end = len(self.graph.nodes)
         return y, index
@@ -232,9 +244,13 @@ class _Builder:
             values[arg.name] = self.check_arg(arg, v, pos, path)
         return cls(**values)
 
+    def impl_of(self, kind: str, args: dict) -> str | None:
+        """The entry's `impl:`, else the spec's `defaults: {kind: {impl: ...}}`, else None."""
+        return args.get("impl", self.net.defaults.get(kind, {}).get("impl"))
+
     def check_arg(self, arg, v: Any, pos: Pos, path: str) -> Any:
-        if arg.type in ("int", "nonneg", "pad") and num.is_numeric(v):
-            low = 1 if arg.type == "int" else 0
+        if arg.type in ("int", "size", "nonneg", "pad") and num.is_numeric(v):
+            low = 1 if arg.type in ("int", "size") else 0
             if not num.is_integer(v) or v < low:
                 need = "a positive integer" if low else "a non-negative integer"
                 raise self.fail(pos, path, f"argument '{arg.name}' must be {need}, got {v}")

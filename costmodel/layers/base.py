@@ -119,14 +119,15 @@ def out_size(size: Any, k: Any, s: Any, p: Any, ceil: bool = False) -> Any:
     """Output length of a sliding window: floor((size + 2p - k)/s) + 1, or in ceil mode
     ceil((size + 2p - k)/s) + 1 less a last window that would start in the right padding
     (PyTorch pooling_output_shape; Caffe does the same when p > 0). That window can exist
-    only when k < p + s, so usual pools (k = 3, s = 2, p <= 1) keep the plain formula."""
+    only when k < p + s, so usual pools (k = 3, s = 2, p <= 1) keep the plain formula.
+    A symbolic window that spans the whole input (k = s = size) gives the plain int 1."""
     span = size + 2 * p - k
     if not ceil:
-        return span // s + 1
-    n = num.ceil_div(span, s) + 1
+        return num.normalise(span // s + 1)
+    n = num.normalise(num.ceil_div(span, s) + 1)
     if all(num.is_numeric(v) for v in (k, s, p)) and k >= p + s:
         return n
-    inside = (size + p - 1) // s + 1        # windows starting in the input or left padding
+    inside = num.normalise((size + p - 1) // s + 1)   # windows starting before the right pad
     if num.is_numeric(n) and num.is_numeric(inside):
         return min(n, inside)
     return num._sympy().Min(n, inside)

@@ -9,11 +9,12 @@ FORMATS = ("text", "markdown", "csv", "json")
 
 
 def render(analysis, out: TextIO, fmt: str = "text", depth: int | None = None,
-           dtype: str = "fp32", spec_path: str = "") -> None:
-    """Write the report of `analysis` in format `fmt` to `out`."""
+           dtype: str = "fp32", spec_path: str = "", counted=None) -> None:
+    """Write the report of `analysis` in format `fmt` to `out`. `counted` (a
+    conventions.Counted) makes the flops column and total that convention's counts."""
     if fmt in ("text", "markdown"):
-        table.render(analysis, out, fmt == "markdown", depth, dtype, spec_path)
+        table.render(analysis, out, fmt == "markdown", depth, dtype, spec_path, counted)
     elif fmt == "csv":
-        machine.render_csv(analysis, out, depth)
+        machine.render_csv(analysis, out, depth, counted)
     else:
-        machine.render_json(analysis, out, depth, dtype, spec_path)
+        machine.render_json(analysis, out, depth, dtype, spec_path, counted)

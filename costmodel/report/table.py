@@ -17,44 +17,63 @@ def visible_rows(analysis, depth: int | None) -> list:
     return [r for r in analysis.rows if r.depth < depth]
 
 
-def _cells(row, syms) -> list:
+def _columns(counted) -> tuple:
+    """The table's columns; a convention adds its flops column after madds."""
+    if counted is None:
+        return COLUMNS
+    return COLUMNS[:5] + (f"flops[{counted.convention.name}]",) + COLUMNS[5:]
+
+
+def _cells(row, syms, counted=None) -> list:
     c = row.cost
-    return [row.path, row.kind if row.leaf else f"[{row.kind}]", shape_text(row.out_shape, syms),
-            human(c.params, syms), human(c.madds, syms), human(c.mem_access, syms)]
+    cells = [row.path, row.kind if row.leaf else f"[{row.kind}]", shape_text(row.out_shape, syms),
+             human(c.params, syms), human(c.madds, syms), human(c.mem_access, syms)]
+    if counted is not None:
+        cells.insert(5, human(counted.span(*row.span), syms))
+    return cells
 
 
 def render(analysis, out: TextIO, markdown: bool, depth: int | None, dtype: str,
-           spec_path: str) -> None:
+           spec_path: str, counted=None) -> None:
     syms = analysis.symbols
     net = analysis.graph.network
     values = ", ".join(f"{k}={v}" for k, v in syms.shown.items()) or "(none)"
-    rows = [list(COLUMNS)] + [_cells(r, syms) for r in visible_rows(analysis, depth)]
+    columns = _columns(counted)
+    rows = [list(columns)] + [_cells(r, syms, counted) for r in visible_rows(analysis, depth)]
     if markdown:
         out.write(f"## {net.name}\n\n`{spec_path}` — symbols: {values}\n\n")
-        out.write("| " + " | ".join(rows[0]) + " |\n|" + "---|" * len(COLUMNS) + "\n")
+        out.write("| " + " | ".join(rows[0]) + " |\n|" + "---|" * len(columns) + "\n")
         for r in rows[1:]:
             out.write("| " + " | ".join(r) + " |\n")
         out.write("\n")
     else:
         out.write(f"{net.name} — {spec_path}\nsymbols: {values}\n\n")
-        widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(columns))]
         for r in rows:
             left = [r[i].ljust(widths[i]) for i in range(3)]
-            right = [r[i].rjust(widths[i]) for i in range(3, len(COLUMNS))]
+            right = [r[i].rjust(widths[i]) for i in range(3, len(columns))]
             out.write("  ".join(left + right).rstrip() + "\n")
         out.write("\n")
-    _totals(analysis, out, markdown, dtype)
+    _totals(analysis, out, markdown, dtype, counted)
 
 
-def _totals(analysis, out: TextIO, markdown: bool, dtype: str) -> None:
+def _flops_line(analysis, counted) -> tuple:
+    t, syms = analysis.totals, analysis.symbols
+    if counted is None:
+        return ("flops", grouped(t.flops, syms), f"2·madds + {human(t.extra_flops, syms)} other ops")
+    c = counted.convention
+    return ("flops", grouped(counted.total, syms),
+            f"convention {c.name}{' (' + c.tool + ')' if c.tool else ''}: {c.summary}")
+
+
+def _totals(analysis, out: TextIO, markdown: bool, dtype: str, counted=None) -> None:
     t, syms, size = analysis.totals, analysis.symbols, DTYPE_BYTES[dtype]
-    other = t.extra_flops
     lines = [
         ("params", grouped(t.params, syms),
          f"{human(t.params, syms)}; {human_bytes(nbytes(t.params, dtype), syms)} at {dtype}"),
         ("params_without_bn", grouped(analysis.params_without_bn, syms), "BN gamma/beta left out"),
         ("madds", grouped(t.madds, syms), f"{human(t.madds, syms)} multiply-adds, conv + fc"),
-        ("flops", grouped(t.flops, syms), f"2·madds + {human(other, syms)} other ops"),
+        _flops_line(analysis, counted),
         ("mem_access", grouped(t.mem_access, syms),
          f"{human(t.mem_access, syms)} elements; {human_bytes(nbytes(t.mem_access, dtype), syms)} "
          f"at {dtype} ({size} bytes/element)"),

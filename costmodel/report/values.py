@@ -17,7 +17,7 @@ def human(value: Any, syms=None) -> str:
         return str(closed_form(value, syms)) if syms is not None else str(value)
     for scale, unit in UNITS:
         if abs(value) >= scale:
-            return f"{Fraction(value) / scale:.2f}{unit}" if isinstance(value, Fraction) \
+            return f"{float(Fraction(value) / scale):.2f}{unit}" if isinstance(value, Fraction) \
                 else f"{value / scale:.2f}{unit}"
     return f"{float(value):g}" if isinstance(value, Fraction) else str(value)
 
@@ -52,5 +52,5 @@ def human_bytes(n: Any, syms=None) -> str:
         return human(n, syms) + " B"
     for power, unit in ((3, "GiB"), (2, "MiB"), (1, "KiB")):
         if n >= 1024 ** power:
-            return f"{n / 1024 ** power:.2f} {unit}"
+            return f"{float(n / 1024 ** power):.2f} {unit}"
     return f"{n} B"

@@ -51,7 +51,9 @@ class Expr:
     names: frozenset
 
     def evaluate(self, env: dict, ideal: bool = False) -> Any:
-        """Value in `env` (name → int | Fraction | sympy expr). `ideal` drops make_divisible."""
+        """Value in `env` (name → int | Fraction | sympy expr). `ideal` drops the rounding
+        written in the spec: make_divisible(x, ...), floor(x) and ceil(x) become x, a // b
+        becomes a / b (ideal, unrounded widths)."""
         return _eval(self.tree, env, ideal)
 
 
@@ -156,7 +158,8 @@ def _eval(tree: tuple, env: dict, ideal: bool) -> Any:
     if tag == "neg":
         return -_eval(tree[1], env, ideal)
     if tag == "bin":
-        return _binary(tree[1], _eval(tree[2], env, ideal), _eval(tree[3], env, ideal))
+        op = "/" if ideal and tree[1] == "//" else tree[1]
+        return _binary(op, _eval(tree[2], env, ideal), _eval(tree[3], env, ideal))
     args = [_eval(a, env, ideal) for a in tree[2]]
     return _CALLS[tree[1]](args, ideal)
 
@@ -200,12 +203,16 @@ def _minmax(pick: Callable, sym: str) -> Callable:
 
 def _floor(args: list, ideal: bool) -> Any:
     x = args[0]
+    if ideal:
+        return x
     return (x.__floor__() if isinstance(x, Fraction) else x) if num.is_numeric(x) \
         else num._sympy().floor(x)
 
 
 def _ceil(args: list, ideal: bool) -> Any:
     x = args[0]
+    if ideal:
+        return x
     return (x.__ceil__() if isinstance(x, Fraction) else x) if num.is_numeric(x) \
         else num._sympy().ceiling(x)
 

@@ -76,6 +76,7 @@ class SymbolDef:
     default: Any          # Expr of numbers only
     multiple_of: int | None
     pos: Pos
+    offset: int = 0       # analysed as multiple_of·q + offset (set by `formula --multiple-of`)
 
 
 @dataclass(frozen=True)

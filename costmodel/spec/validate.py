@@ -8,6 +8,7 @@ the scope they will be evaluated in; nothing is evaluated yet.
 from __future__ import annotations
 
 from costmodel import layers
+from costmodel.conventions.impl import IMPLS, choices as impl_choices
 from costmodel.errors import SpecError, SpecErrors, did_you_mean, one_of
 from costmodel.layers.base import REQUIRED
 from costmodel.spec import expr as ex
@@ -203,25 +204,27 @@ class _Validator:
             fields = self.mapping(item, where, keys, ("source",))
             if fields and not any(m in fields for m in METRICS):
                 self.err(item, where, f"give at least one figure: {', '.join(METRICS)}")
-            values = {m: self.published_number(fields[m], f"{where}.{m}", 0)
+            values = {m: self.published_number(fields[m], f"{where}.{m}", positive=False)
                       for m in METRICS if m in fields}
             at = {}
             if "at" in fields:
                 at_items = self.mapping(fields["at"], f"{where}.at", tuple(self.symbols))
-                at = {k: self.published_number(v, f"{where}.at.{k}", 1) for k, v in at_items.items()}
+                at = {k: self.published_number(v, f"{where}.at.{k}", positive=True)
+                      for k, v in at_items.items()}
             texts = [self.text(fields.get(k), f"{where}.{k}") for k in ("source", "convention")]
             if fields and None not in values.values() and None not in at.values():
                 out.append(Published(values, at, texts[0], texts[1] or "paper", self.pos(item, where)))
         return tuple(out)
 
-    def published_number(self, node: YNode, where: str, low: int) -> ex.Expr | None:
-        """A number in `published`: an expression of numbers only, at least `low`."""
+    def published_number(self, node: YNode, where: str, positive: bool) -> ex.Expr | None:
+        """A number in `published`: an expression of numbers only, > 0 or >= 0."""
         e = self.expression(node, where, set())
         v = None if e is None else self.number(e, node, where)
         if v is None:
             return None
-        if v < low:
-            self.err(node, where, f"expected a {'positive' if low else 'non-negative'} number, got {v}")
+        if v < 0 or (positive and v == 0):
+            self.err(node, where, f"expected a {'positive' if positive else 'non-negative'} "
+                     f"number, got {v}")
             return None
         return e
 
@@ -314,6 +317,7 @@ class _Validator:
         return tuple(e for e in out if e is not None)
 
     def entry(self, node: YNode, where: str, scope: set):
+        """One layer list entry: a kind, block call, merge or construct (+ optional name)."""
         name = None
         if isinstance(node, YScalar) and isinstance(node.value, str) and not node.quoted:
             head, value = node.value, None
@@ -322,6 +326,8 @@ class _Validator:
                 name = self.name_text(node.items["name"], where + ".name")
             head = next(k for k in node.items if k != "name")
             value = node.items[head]
+            if isinstance(value, YScalar) and value.value is None:
+                value = None        # `{name: x, bn}`: a kind with no arguments
         else:
             self.err(node, where, "expected a layer: a kind name, or a one-key mapping "
                      "'kind: {args}' (plus an optional 'name')")
@@ -378,15 +384,36 @@ class _Validator:
         """The arguments of one layer (`node`: its args mapping, None for a bare `- conv`;
         `entry`: the whole entry, where a missing argument is reported then)."""
         spec_args = {a.name: a for a in self.kinds[kind].args}
-        items = self.mapping(node, where, tuple(spec_args)) if node is not None else {}
+        impls = impl_choices(kind)
+        has_impl = isinstance(node, YMap) and "impl" in node.key_marks
+        if has_impl and not impls:
+            self.err(node.key_marks["impl"], where, f"'impl' does not apply to {kind}: no "
+                     "counting convention depends on how it is written; kinds that take it: "
+                     f"{one_of(IMPLS)}")
+        keys = tuple(spec_args) + (("impl",) if impls or has_impl else ())
+        items = self.mapping(node, where, keys) if node is not None else {}
         if node is not None and not isinstance(node, YMap):
             return {}
+        impl = items.pop("impl", None)
         if required:
             for a in spec_args.values():
                 if a.default is REQUIRED and a.name not in items and a.name not in self._kind_default_names(kind):
                     self.err(node or entry, where, f"missing required argument '{a.name}' of {kind}"
                              f" ({a.doc})" if a.doc else f"missing required argument '{a.name}' of {kind}")
-        return {k: self.arg_value(spec_args[k], v, f"{where}.{k}", scope) for k, v in items.items()}
+        out = {k: self.arg_value(spec_args[k], v, f"{where}.{k}", scope) for k, v in items.items()}
+        if impl is not None and impls:
+            out["impl"] = self.impl_value(kind, impl, f"{where}.impl")
+        return out
+
+    def impl_value(self, kind: str, node: YNode, where: str) -> str | None:
+        """`impl:` names how the reference code writes the op (conventions/impl.py)."""
+        impls = impl_choices(kind)
+        if isinstance(node, YScalar) and node.value in impls:
+            return node.value
+        got = node.value if isinstance(node, YScalar) else "a list or mapping"
+        self.err(node, where, f"'impl' of {kind} must be one of {', '.join(impls)}; got "
+                 f"'{got}'{did_you_mean(got, impls)}")
+        return None
 
     def _kind_default_names(self, kind: str) -> set:
         return set(getattr(self, "_defaults_seen", {}).get(kind, ()))
