@@ -39,7 +39,10 @@ def load_spec(path: str) -> Network:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise SpecError(f"spec is not UTF-8 text ({e.reason})", "", path, 1, 1) from None
+        line = raw.count(b"\n", 0, e.start) + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise SpecError(f"spec is not UTF-8 text: byte 0x{raw[e.start]:02x} ({e.reason})", "",
+                        path, line, col) from None
     return load_text(text, path)
 
 
@@ -90,6 +93,9 @@ def parse_value(text: str, name: str) -> Any:
 def symbols(net: Network, values: dict | None = None, symbolic: Iterable[str] = ()) -> Symbols:
     """Resolve symbol values: --set values, free (symbolic) names, else spec defaults."""
     values, symbolic = {k: _exact(k, v) for k, v in (values or {}).items()}, list(symbolic)
+    both = sorted(set(values) & set(symbolic))
+    if both:
+        raise UsageError(f"symbol '{both[0]}' is given a value (--set) and kept free (--symbolic)")
     for name in list(values) + symbolic:
         if name not in net.symbols:
             raise UsageError(f"unknown symbol '{name}'; symbols of {net.name or net.file}: "
@@ -131,6 +137,11 @@ def analyse(net: Network, values: dict | None = None, symbolic: Iterable[str] = 
         bad = next(k for k, v in syms.env.items() if num.is_numeric(v) and v <= 0)
         raise UsageError(f"symbol '{bad}' must be positive, got {syms.env[bad]}")
     with paused_gc():
+        if symbolic:
+            # Shape checks (integer sizes, groups dividing channels, limits) decide only on
+            # numbers, so first build at the symbols' defaults: a spec that is invalid there is
+            # invalid, and its symbolic analysis is not attempted.
+            build(net, symbols(net, values).env)
         analysis = evaluate(build(net, syms.env, ideal))
     analysis.symbols = syms
     return analysis

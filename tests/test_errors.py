@@ -33,7 +33,7 @@ CASES = [
     ("layers:\n  - split: {sizes: [1, 1], branches: [[], []]}\n", "split sizes add up to 2, input has 3 channels"),
     ("blocks:\n  a: {body: [b]}\n  b: {body: [a]}\nlayers: [a]\n", "blocks call each other recursively: a → b → a"),
     ("layers: !!python/object/apply:os.system [\"true\"]\n", "4:9: error: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
-    ("layers:\n  - repeat: {n: 1000000000, body: [relu]}\n", "exceeds the limit of 2000000 layers"),
+    ("layers:\n  - repeat: {n: 1000000000, body: [relu]}\n", "exceeds the limit of 100000 layers"),
     ("layers:\n  - conv: {c: 8, k: 3, s: 0}\n", "argument 's' must be a positive integer, got 0"),
     ("layers:\n  - split: [[conv: {c: 8, k: 1}], []]\n", "input channels 3 is not divisible by the number of branches 2"),
 ]

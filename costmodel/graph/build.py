@@ -19,8 +19,10 @@ from costmodel.errors import SpecError
 from costmodel.layers.base import LayerError, LayerKind, Shape
 from costmodel.spec import expr as ex
 from costmodel.spec.model import Call, Layer, Merge, Network, Pos, Repeat, Table
+from costmodel.spec.validate import MAX_DEPTH
 
-MAX_NODES = 2_000_000     # bounded work: the largest zoo network has under 1,000 layers
+MAX_NODES = 100_000       # bounded work: the largest zoo network has under 1,000 layers
+MAX_WORK = 2 * MAX_NODES  # entries and repeat iterations expanded, layers or not
 MAX_DIM = 2 ** 31         # bounded sizes: channels, height and width
 JOIN_NAMES = {"add": "sum", "mul": "scale", "concat": "join", "split": "join"}
 
@@ -72,12 +74,13 @@ class _Builder:
     def __init__(self, net: Network, env: dict, ideal: bool):
         self.net, self.env, self.ideal = net, env, ideal
         self.kinds = layers.kinds()
+        self.work = 0         # entries and repeat iterations expanded so far
+        self.depth = 0        # block calls and merges open around the current entry
 
     def run(self) -> Graph:
-        pos = self.net.pos
-        x = Shape(*(self.value(e, self.env, Pos(pos.file, pos.line, pos.col, "input"))
-                    for e in self.net.input))
-        self.check_shape(x, pos, "input", "the input")
+        pos = self.net.input_pos or self.net.pos
+        x = Shape(*(self.value(e, self.env, pos) for e in self.net.input))
+        self.check_shape(x, pos, "", "the input")
         self.graph = Graph(self.net, dict(self.env), x)
         scope = dict(self.env, cin=x.c, hin=x.h, win=x.w)
         self.body(self.net.layers, scope, x, -1, "")
@@ -113,9 +116,24 @@ class _Builder:
     def body(self, entries: tuple, env: dict, x: Shape, producer: int, prefix: str) -> tuple:
         items = []
         self.flatten(entries, env, items)
+        self.spend(len(items), entries[0].pos if entries else self.net.pos)
         for (entry, name) in zip(items, _names(items)):
             x, producer = self.entry(entry, env, x, producer, prefix + name)
         return x, producer
+
+    def enter(self, pos: Pos, path: str) -> None:
+        """One more level of block call or merge; bounded, since each level recurses."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.fail(pos, path, f"blocks and branches nest more than {MAX_DEPTH} levels deep")
+
+    def spend(self, steps: Any, pos: Pos) -> None:
+        """Count expansion work: repeats of empty bodies and calls of empty blocks make no
+        layers but take time, so MAX_NODES alone would not bound it."""
+        self.work += steps
+        if self.work > MAX_WORK:
+            raise self.fail(pos, "", f"the network expands to more than {MAX_WORK} entries "
+                            "(layers, block calls and repeat iterations)")
 
     def flatten(self, entries: tuple, env: dict, out: list) -> None:
         """Inline repeats and tables into a list of layers, calls and merges."""
@@ -128,6 +146,7 @@ class _Builder:
                     raise self.fail(e.pos, "", f"repeat count must be a non-negative integer, got {n}")
                 if n * max(1, len(e.body)) + len(out) > MAX_NODES:
                     raise self.fail(e.pos, "", f"repeat of {n} exceeds the limit of {MAX_NODES} layers")
+                self.spend(n, e.pos)
                 for _ in range(int(n)):
                     self.flatten(e.body, env, out)
             elif isinstance(e, Table):
@@ -170,7 +189,9 @@ class _Builder:
             if k not in e.args:
                 inner[k] = self.value(v, inner, block.pos, path)
         opened = self.open_group(path, e.block) if group else None
+        self.enter(e.pos, path)
         out = self.body(block.body, inner, x, producer, path + "/")
+        self.depth -= 1
         if opened:
             opened.end = len(self.graph.nodes)
         return out
@@ -184,6 +205,7 @@ class _Builder:
         group = self.open_group(path, "residual" if e.residual else e.kind)
         many = sum(1 for b in e.branches if b) > 1
         outs, producers = [], []
+        self.enter(e.pos, path)
         for i, (branch, start) in enumerate(zip(e.branches, starts), 1):
             self.check_shape(start, e.pos, path, f"branch {i} input")
             prefix = f"{path}/b{i}/" if many else f"{path}/"
@@ -193,10 +215,11 @@ class _Builder:
                 y, p = self.body(branch, env, start, producer, prefix) if branch else (start, producer)
             outs.append(y)
             producers.append(p)
+        self.depth -= 1
         try:
             y = layer.merge_shape(outs)
         except LayerError as err:
-            raise self.fail(e.pos, path, str(err)) from None
+            raise self.fail(e.pos, path, f"{err}{_integer_hint(outs)}") from None
         node = Node(f"{path}/{JOIN_NAMES.get(e.kind, e.kind)}", layer, tuple(producers), x,
                     tuple(outs), y, e.pos, self.impl_of(e.kind, e.args))
         index = self.add_node(node)
@@ -275,6 +298,19 @@ def _names(items: list) -> list:
         seen[b] = seen.get(b, 0) + 1
         out.append(f"{b}_{seen[b]}" if b[-1].isdigit() else f"{b}{seen[b]}")
     return out
+
+
+def _integer_hint(shapes: list) -> str:
+    """Why symbolic sizes may differ: floor(r) vs r when r is not declared an integer."""
+    names = set()
+    for shape in shapes:
+        for v in (shape.c, shape.h, shape.w):
+            if not num.is_numeric(v) and v.has(num._sympy().floor, num._sympy().ceiling):
+                names |= {str(x) for x in v.free_symbols if x.is_integer is not True}
+    if not names:
+        return ""
+    return (f" (a free symbol is not known to be an integer: declare {', '.join(sorted(names))}"
+            " with multiple_of, e.g. {default: 224, multiple_of: 1})")
 
 
 def _nan():

@@ -116,10 +116,21 @@ def elementwise_cost(x: Shape, ops_per_element: Any) -> Cost:
 
 
 def out_size(size: Any, k: Any, s: Any, p: Any, ceil: bool = False) -> Any:
-    """Output length of a sliding window: floor((size + 2p - k)/s) + 1 (ceil for ceil mode).
+    """Output length of a sliding window: floor((size + 2p - k)/s) + 1, or in ceil mode
+    ceil((size + 2p - k)/s) + 1 less a last window that would start in the right padding
+    (PyTorch pooling_output_shape; Caffe does the same when p > 0). That window can exist
+    only when k < p + s, so usual pools (k = 3, s = 2, p <= 1) keep the plain formula.
     A symbolic window that spans the whole input (k = s = size) gives the plain int 1."""
     span = size + 2 * p - k
-    return num.normalise((num.ceil_div(span, s) if ceil else span // s) + 1)
+    if not ceil:
+        return num.normalise(span // s + 1)
+    n = num.normalise(num.ceil_div(span, s) + 1)
+    if all(num.is_numeric(v) for v in (k, s, p)) and k >= p + s:
+        return n
+    inside = num.normalise((size + p - 1) // s + 1)   # windows starting before the right pad
+    if num.is_numeric(n) and num.is_numeric(inside):
+        return min(n, inside)
+    return num._sympy().Min(n, inside)
 
 
 def same_size(size: Any, s: Any) -> Any:
@@ -137,8 +148,9 @@ def spatial(x: Shape, k: Any, s: Any, p: Any, d: Any = 1, ceil: bool = False) ->
 
 
 def require_divisible(what: str, value: Any, by: Any, by_name: str) -> None:
-    """Raise LayerError when a numeric `value` is not a multiple of `by`."""
-    if num.is_numeric(value) and num.is_numeric(by) and value % by != 0:
+    """Raise LayerError when a numeric `value` is not a multiple of `by` (a fractional value
+    is left to the shape check, which says that sizes must be integers)."""
+    if num.is_numeric(value) and num.is_numeric(by) and num.is_integer(value) and value % by != 0:
         raise LayerError(f"{what} {value} is not divisible by {by_name} {by}")
 
 

@@ -1,6 +1,7 @@
 """maxpool / avgpool: k×k window, stride s (default k), padding p, optional ceil mode.
 
-  h_out = floor((h + 2p − k)/s) + 1, or ceil(...) + 1 with ceil: true (Caffe; SqueezeNet)
+  h_out = floor((h + 2p − k)/s) + 1, or ceil(...) + 1 with ceil: true (Caffe; SqueezeNet),
+          less a last ceil-mode window that would start in the right padding (PyTorch, Caffe)
   maxpool extra_flops = (k² − 1) comparisons per output element
   avgpool extra_flops = k² per output element (k² − 1 adds and one multiply)
   mem_access = read input + write output; no params.
@@ -49,6 +50,10 @@ EXAMPLES = [
     # ceil mode matters: 224 -> (224-3)/2 = 110.5 -> ceil 111 + 1 = 112, floor gives 111
     {"kind": "maxpool", "args": {"k": 3, "s": 2, "ceil": True}, "x": (8, 224, 224),
      "out": (8, 112, 112), "cost": {"madds": 0}},
+    # ceil mode, k=2 s=2 p=1 on 5: ceil((5+2-2)/2) + 1 = 4 windows, but the 4th would start
+    # at padded 6 = 5 + 1, in the right padding: PyTorch/Caffe drop it -> 3
+    {"kind": "maxpool", "args": {"k": 2, "s": 2, "p": 1, "ceil": True}, "x": (4, 5, 5),
+     "out": (4, 3, 3), "cost": {"extra_flops": 3 * 4*3*3, "mem_access": 4*5*5 + 4*3*3}},
     # CondenseNet transition: avgpool 2x2/2
     {"kind": "avgpool", "args": {"k": 2}, "x": (48, 112, 112), "out": (48, 56, 56),
      "cost": {"extra_flops": 4 * 48*56*56, "mem_access": 48*112*112 + 48*56*56}},

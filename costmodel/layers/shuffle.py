@@ -2,8 +2,9 @@
 
   no params, no arithmetic; mem_access = read + write of the map (a permuting copy).
 """
-from costmodel.layers.base import (Arg, Cost, LayerKind, Shape, elementwise_cost, register,
-                                   require_divisible)
+from costmodel import numbers as num
+from costmodel.layers.base import (Arg, Cost, LayerError, LayerKind, Shape, elementwise_cost,
+                                   register, require_divisible)
 
 
 @register
@@ -27,6 +28,8 @@ class Select(LayerKind):
     args = (Arg("c", type="size", doc="channels kept"),)
 
     def out_shape(self, x: Shape) -> Shape:
+        if num.is_numeric(self.c) and num.is_numeric(x.c) and self.c > x.c:
+            raise LayerError(f"select keeps {self.c} channels but the input has only {x.c}")
         return Shape(self.c, x.h, x.w)
 
     def cost(self, x: Shape, y: Shape) -> Cost:

@@ -9,10 +9,15 @@ parameters, ``cin``/``hin``/``win``), never through sympy's namespace, so ``E``,
 or ``beta`` are ordinary names.
 
 Evaluation is exact: int/Fraction for numbers, sympy for free symbols (imported lazily).
+Constants are at most MAX_CONSTANT (YAML numbers included) and every intermediate value has
+fewer than MAX_VALUE_BITS bits, so no expression can build a gigantic integer.
 """
 from __future__ import annotations
 
 import ast
+import math
+import re
+import warnings
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable
@@ -22,6 +27,8 @@ from costmodel import numbers as num
 MAX_EXPR_CHARS = 500
 MAX_EXPR_NODES = 200
 MAX_CONSTANT = 10 ** 18
+MAX_VALUE_BITS = 1024      # any intermediate value: |numerator|, denominator < 2**1024 (~1.8e308)
+MAX_CACHE = 4096           # parsed expressions kept for reuse
 FUNCTIONS = ("ceil", "floor", "make_divisible", "max", "min")
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//"}
 _REJECTED = {
@@ -58,11 +65,14 @@ def parse(source: Any) -> Expr:
     if isinstance(source, bool) or source is None:
         raise ExprError(f"expected a number or an expression, got {_show(source)}")
     if isinstance(source, (int, Fraction)):
-        return Expr(str(source), ("num", num.normalise(source)), frozenset())
+        value = _constant(source, str(source))
+        return Expr(str(source), ("num", value), frozenset())
     if not isinstance(source, str):
         raise ExprError(f"expected a number or an expression, got {type(source).__name__}")
     hit = _cache.get(source)
     if hit is None:
+        if len(_cache) >= MAX_CACHE:
+            _cache.clear()
         hit = _cache[source] = _parse_text(source)
     return hit
 
@@ -71,9 +81,12 @@ def _parse_text(text: str) -> Expr:
     if len(text) > MAX_EXPR_CHARS:
         raise ExprError(f"expression longer than {MAX_EXPR_CHARS} characters")
     try:
-        root = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():     # '1if x' warns on stderr before failing later
+            warnings.simplefilter("ignore", SyntaxWarning)
+            root = ast.parse(text.strip(), mode="eval")
     except SyntaxError:
-        hint = " (write 'k: 3' for a 3x3 kernel)" if "x" in text and text[:1].isdigit() else ""
+        size = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*\d+\s*", text)
+        hint = f" (write 'k: {size[1]}' for a {text.strip()} kernel)" if size else ""
         raise ExprError(f"cannot parse '{text}' as an expression{hint}") from None
     if sum(1 for _ in ast.walk(root)) > MAX_EXPR_NODES:
         raise ExprError(f"expression has more than {MAX_EXPR_NODES} parts")
@@ -118,10 +131,12 @@ def _build_call(node: ast.Call, text: str, names: set) -> tuple:
 
 
 def _constant(value: Any, text: str) -> Any:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
         raise ExprError(f"only numbers may appear as constants, in '{text}'")
+    if isinstance(value, float) and not math.isfinite(value):   # 1e999 parses as inf
+        raise ExprError(f"constant in '{text}' is larger than {MAX_CONSTANT:.0e}")
     exact = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
-    if abs(exact) > MAX_CONSTANT or value != value:
+    if abs(exact) > MAX_CONSTANT:
         raise ExprError(f"constant {value} is larger than {MAX_CONSTANT:.0e}, in '{text}'")
     return num.normalise(exact)
 
@@ -162,7 +177,20 @@ def _binary(op: str, a: Any, b: Any) -> Any:
         r = num.div(a, b)
     else:
         r = a // b
-    return num.normalise(r) if num.is_numeric(r) else r
+    return _bounded(num.normalise(r))   # a sympy number (alpha - alpha) becomes an int
+
+
+def _bounded(r: Any) -> Any:
+    """Refuse gigantic intermediate values: chained products (x*x*... through block
+    parameters) would otherwise build integers of millions of digits."""
+    if isinstance(r, Fraction):
+        big = max(r.numerator.bit_length(), r.denominator.bit_length()) > MAX_VALUE_BITS
+    else:
+        big = isinstance(r, int) and r.bit_length() > MAX_VALUE_BITS
+    if big:
+        raise ExprError(f"a value exceeds 2**{MAX_VALUE_BITS} (about 1.8e308), the limit on "
+                        "intermediate values")
+    return r
 
 
 def _minmax(pick: Callable, sym: str) -> Callable:

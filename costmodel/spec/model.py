@@ -100,3 +100,4 @@ class Network:
     layers: tuple
     pos: Pos
     published: tuple = field(default=())
+    input_pos: Pos | None = None     # where `input` is written (shape errors of the input)

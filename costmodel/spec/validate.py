@@ -21,6 +21,14 @@ CONSTRUCTS = ("repeat", "table", "residual")
 SHAPE_NAMES = ("cin", "hin", "win")   # the shape entering the current entry
 METRICS = ("params", "madds", "flops", "mem_access")
 SPEC_VERSION = 1
+MAX_ERRORS = 50       # validation stops after this many errors (each may search for a did-you-mean)
+MAX_SYMBOLS = 1000    # scopes are copied per block: keep symbols x blocks small
+MAX_BLOCKS = 1000
+MAX_DEPTH = 100       # block calls and branches nested in each other (graph.build enforces it)
+
+
+class _Stop(Exception):
+    """Validation cannot usefully go on (too many errors, or a limit exceeded)."""
 
 
 class _Validator:
@@ -30,10 +38,19 @@ class _Validator:
         self.kinds = layers.kinds()
         self.blocks: dict[str, YMap] = {}
         self.symbols: set[str] = set()
+        self.declared: set[str] = set()     # symbol names, whether or not their default is valid
 
     def err(self, node: YNode | tuple, where: str, msg: str) -> None:
         line, col = (node.line, node.col) if isinstance(node, YNode) else node
         self.errors.append(SpecError(msg, where, self.file, line, col))
+        if len(self.errors) >= MAX_ERRORS:
+            raise _Stop(f"too many errors; stopped after {MAX_ERRORS}")
+
+    def limit(self, node: YNode, where: str, what: str, count: int, limit: int) -> None:
+        """Stop validating when a collection is larger than its limit."""
+        if count > limit:
+            self.err(node, where, f"{count} {what}; the limit is {limit}")
+            raise _Stop("")
 
     def pos(self, node: YNode, where: str) -> Pos:
         return Pos(self.file, node.line, node.col, where)
@@ -86,10 +103,11 @@ class _Validator:
         if version is not None and not (isinstance(version, YScalar) and version.value == SPEC_VERSION):
             self.err(version, "version", f"unsupported spec version; this costmodel reads version {SPEC_VERSION}")
         symbols = self.symbol_defs(top.get("symbols"))
-        self.symbols = set(symbols)
+        self.symbols = set(symbols) | self.declared   # a bad default must not cascade
         raw_blocks = top.get("blocks")
         if raw_blocks is not None:
             if isinstance(raw_blocks, YMap):
+                self.limit(raw_blocks, "blocks", "blocks", len(raw_blocks.items), MAX_BLOCKS)
                 self.blocks = dict(raw_blocks.items)
             else:
                 self.err(raw_blocks, "blocks", "expected a mapping of block name → definition")
@@ -103,7 +121,8 @@ class _Validator:
             input=self.input_shape(top.get("input")),
             defaults=defaults, blocks={k: v for k, v in blocks.items() if v},
             layers=self.body(top.get("layers"), "layers", scope),
-            pos=self.pos(root, "spec"), published=self.published(top.get("published")))
+            pos=self.pos(root, "spec"), published=self.published(top.get("published")),
+            input_pos=self.pos(top["input"], "input") if "input" in top else None)
         return net
 
     def symbol_defs(self, node: YNode | None) -> dict:
@@ -112,12 +131,14 @@ class _Validator:
         if not isinstance(node, YMap):
             self.err(node, "symbols", "expected a mapping of symbol name → default value")
             return {}
+        self.limit(node, "symbols", "symbols", len(node.items), MAX_SYMBOLS)
         out = {}
         for name, value in node.items.items():
             where = f"symbols.{name}"
             if not name.isidentifier() or name in SHAPE_NAMES or name in ex.FUNCTIONS:
                 self.err(node.key_marks[name], where, f"'{name}' cannot be a symbol name")
                 continue
+            self.declared.add(name)
             multiple_of = None
             if isinstance(value, YMap):
                 items = self.mapping(value, where, ("default", "multiple_of"), ("default",))
@@ -129,9 +150,31 @@ class _Validator:
                         self.err(m, where + ".multiple_of", "expected a positive integer")
                 value = items.get("default")
             default = self.expression(value, where, set()) if value is not None else None
-            if default is not None:
+            if default is not None and self.symbol_default_ok(default, value, where, multiple_of):
                 out[name] = SymbolDef(name, default, multiple_of, self.pos(value, where))
         return out
+
+    def number(self, e: ex.Expr, node: YNode, where: str):
+        """The value of a names-free expression, or None after reporting why it has none."""
+        try:
+            return e.evaluate({})
+        except ex.ExprError as err:
+            self.err(node, where, f"{err} in '{e.text}'")
+            return None
+
+    def symbol_default_ok(self, default: ex.Expr, node: YNode, where: str, multiple_of) -> bool:
+        """A default must be a positive number, and a multiple of `multiple_of` if given
+        (the symbolic pipeline writes the symbol as multiple_of·q)."""
+        v = self.number(default, node, where)
+        if v is None:
+            return False
+        if v <= 0:
+            self.err(node, where, f"a symbol's default must be positive, got {v}")
+            return False
+        if multiple_of and v % multiple_of != 0:
+            self.err(node, where, f"default {v} is not a multiple of multiple_of {multiple_of}")
+            return False
+        return True
 
     def input_shape(self, node: YNode | None) -> tuple:
         scope = self.symbols
@@ -159,17 +202,40 @@ class _Validator:
             where = f"published[{i}]"
             keys = METRICS + ("source", "convention", "at")
             fields = self.mapping(item, where, keys, ("source",))
-            values = {m: self.expression(fields[m], f"{where}.{m}", set())
+            if fields and not any(m in fields for m in METRICS):
+                self.err(item, where, f"give at least one figure: {', '.join(METRICS)}")
+            values = {m: self.published_number(fields[m], f"{where}.{m}", positive=False)
                       for m in METRICS if m in fields}
             at = {}
             if "at" in fields:
                 at_items = self.mapping(fields["at"], f"{where}.at", tuple(self.symbols))
-                at = {k: self.expression(v, f"{where}.at.{k}", set()) for k, v in at_items.items()}
-            texts = [fields.get(k) for k in ("source", "convention")]
-            texts = [t.value if isinstance(t, YScalar) and isinstance(t.value, str) else "" for t in texts]
+                at = {k: self.published_number(v, f"{where}.at.{k}", positive=True)
+                      for k, v in at_items.items()}
+            texts = [self.text(fields.get(k), f"{where}.{k}") for k in ("source", "convention")]
             if fields and None not in values.values() and None not in at.values():
                 out.append(Published(values, at, texts[0], texts[1] or "paper", self.pos(item, where)))
         return tuple(out)
+
+    def published_number(self, node: YNode, where: str, positive: bool) -> ex.Expr | None:
+        """A number in `published`: an expression of numbers only, > 0 or >= 0."""
+        e = self.expression(node, where, set())
+        v = None if e is None else self.number(e, node, where)
+        if v is None:
+            return None
+        if v < 0 or (positive and v == 0):
+            self.err(node, where, f"expected a {'positive' if positive else 'non-negative'} "
+                     f"number, got {v}")
+            return None
+        return e
+
+    def text(self, node: YNode | None, where: str) -> str:
+        """A free-text field (source, convention): '' when absent, an error unless text."""
+        if node is None:
+            return ""
+        if isinstance(node, YScalar) and isinstance(node.value, str):
+            return node.value
+        self.err(node, where, "expected text (quote it if it looks like a number)")
+        return ""
 
     # -- blocks ----------------------------------------------------------------------------
     def block(self, name: str, node: YNode) -> Block | None:
@@ -202,9 +268,13 @@ class _Validator:
             self.err(node, where, "expected a list of parameter names")
             return []
         names = [self.name_text(n, where) for n in node.items]
+        seen = set()
         for n, text in zip(node.items, names):
             if text in self.symbols or text in SHAPE_NAMES:
                 self.err(n, where, f"parameter '{text}' shadows a symbol or shape name")
+            elif text in seen:
+                self.err(n, where, f"'{text}' is listed twice")
+            seen.add(text)
         return [n for n in names if n]
 
     def check_recursion(self, blocks: dict) -> None:
@@ -215,6 +285,12 @@ class _Validator:
         state: dict[str, int] = {}
 
         def visit(name: str, stack: list) -> None:
+            if len(stack) > MAX_DEPTH:          # also bounds this recursion
+                chain = " → ".join(stack[:3] + ["..."] + stack[-2:])
+                b = blocks[stack[0]]
+                self.err((b.pos.line, b.pos.col), f"blocks.{stack[0]}",
+                         f"blocks call each other more than {MAX_DEPTH} levels deep: {chain}")
+                raise _Stop("")
             state[name] = 1
             for callee in sorted(calls.get(name, ())):
                 if state.get(callee) == 1:
@@ -260,7 +336,7 @@ class _Validator:
         if head in self.kinds:
             return self.layer_entry(head, value, node, where, scope, name)
         if head in self.blocks:
-            args = self.call_args(head, value, where, scope)
+            args = self.call_args(head, value, where, scope, node)
             return Call(head, args, self.pos(node, where), name)
         if head == "residual":
             body = self.body(value, where, scope) if value is not None else ()
@@ -280,7 +356,7 @@ class _Validator:
                     name: str | None):
         cls = self.kinds[kind]
         if not cls.merge:
-            args = self.layer_args(kind, value, where, scope, required=True)
+            args = self.layer_args(kind, value, where, scope, required=True, entry=node)
             return Layer(kind, args, self.pos(node, where), name)
         args_node, branches_node = None, value
         if isinstance(value, YMap):
@@ -300,11 +376,13 @@ class _Validator:
                 self.err(b, f"{where}[{i}]", "each branch must be a list of layers ([] for identity)")
                 continue
             branches.append(self.body(b, f"{where}[{i}]", scope))
-        args = self.layer_args(kind, args_node, where, scope, required=True)
+        args = self.layer_args(kind, args_node, where, scope, required=True, entry=node)
         return Merge(kind, tuple(branches), args, self.pos(node, where), name)
 
     def layer_args(self, kind: str, node: YNode | None, where: str, scope: set,
-                   required: bool) -> dict:
+                   required: bool, entry: YNode | None = None) -> dict:
+        """The arguments of one layer (`node`: its args mapping, None for a bare `- conv`;
+        `entry`: the whole entry, where a missing argument is reported then)."""
         spec_args = {a.name: a for a in self.kinds[kind].args}
         impls = impl_choices(kind)
         has_impl = isinstance(node, YMap) and "impl" in node.key_marks
@@ -320,7 +398,7 @@ class _Validator:
         if required:
             for a in spec_args.values():
                 if a.default is REQUIRED and a.name not in items and a.name not in self._kind_default_names(kind):
-                    self.err(node or (0, 0), where, f"missing required argument '{a.name}' of {kind}"
+                    self.err(node or entry, where, f"missing required argument '{a.name}' of {kind}"
                              f" ({a.doc})" if a.doc else f"missing required argument '{a.name}' of {kind}")
         out = {k: self.arg_value(spec_args[k], v, f"{where}.{k}", scope) for k, v in items.items()}
         if impl is not None and impls:
@@ -355,25 +433,27 @@ class _Validator:
             return tuple(self.expression(n, f"{where}[{i}]", scope) for i, n in enumerate(node.items))
         return self.expression(node, where, scope)
 
-    def call_args(self, block: str, node: YNode | None, where: str, scope: set) -> dict:
+    def call_args(self, block: str, node: YNode | None, where: str, scope: set,
+                  entry: YNode) -> dict:
         raw = self.blocks[block]
         params = _param_list(raw)
         optional = _default_names(raw)
         items = self.mapping(node, where, tuple(params) + tuple(optional)) if node is not None else {}
         for p in params:
             if p not in items:
-                self.err(node or (0, 0), where, f"missing argument '{p}' of block '{block}'")
+                self.err(node or entry, where, f"missing argument '{p}' of block '{block}'")
         return {k: self.expression(v, f"{where}.{k}", scope) for k, v in items.items()}
 
-    def repeat(self, value: YNode, node: YNode, where: str, scope: set, name):
-        items = self.mapping(value, where, ("n", "body"), ("n", "body"))
+    def repeat(self, value: YNode | None, node: YNode, where: str, scope: set, name):
+        items = self.mapping(node if value is None else value, where, ("n", "body"), ("n", "body"))
         if "n" not in items or "body" not in items:
             return None
         n = self.expression(items["n"], where + ".n", scope)
         return Repeat(n, self.body(items["body"], where + ".body", scope), self.pos(node, where), name)
 
-    def table(self, value: YNode, node: YNode, where: str, scope: set, name):
-        items = self.mapping(value, where, ("block", "columns", "rows"), ("block", "columns", "rows"))
+    def table(self, value: YNode | None, node: YNode, where: str, scope: set, name):
+        keys = ("block", "columns", "rows")
+        items = self.mapping(node if value is None else value, where, keys, keys)
         if len(items) < 3:
             return None
         block = self.name_text(items["block"], where + ".block")
@@ -384,7 +464,9 @@ class _Validator:
             return None
         legal = _param_list(self.blocks[block]) + _default_names(self.blocks[block])
         cols_node = items["columns"]
-        columns = self.param_names(cols_node, where + ".columns") if isinstance(cols_node, YSeq) else []
+        columns = self.param_names(cols_node, where + ".columns")
+        if not isinstance(cols_node, YSeq):
+            return None
         for c in columns:
             if c not in legal:
                 self.err(cols_node, where + ".columns", f"'{c}' is not a parameter of block "
@@ -410,7 +492,8 @@ class _Validator:
 
 def _param_list(raw: YNode) -> list:
     if isinstance(raw, YMap) and isinstance(raw.items.get("params"), YSeq):
-        return [n.value for n in raw.items["params"].items if isinstance(n, YScalar)]
+        return [n.value for n in raw.items["params"].items
+                if isinstance(n, YScalar) and isinstance(n.value, str) and n.value.isidentifier()]
     return []
 
 
@@ -439,7 +522,12 @@ def validate(root: YNode, file: str = "<spec>") -> Network:
     if isinstance(root, YMap) and isinstance(root.items.get("defaults"), YMap):
         v._defaults_seen = {k: set(n.items) if isinstance(n, YMap) else set()
                             for k, n in root.items["defaults"].items.items()}
-    net = v.network(root)
+    try:
+        net = v.network(root)
+    except _Stop as stop:
+        last = v.errors[-1]
+        note = [SpecError(str(stop), "", file, last.line, last.col)] if str(stop) else []
+        raise SpecErrors(sorted(v.errors, key=lambda e: (e.line, e.col)) + note) from None
     if v.errors:
         v.errors.sort(key=lambda e: (e.line, e.col))
         raise SpecErrors(v.errors)

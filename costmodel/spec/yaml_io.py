@@ -8,7 +8,9 @@ object is ever built, then convert nodes ourselves:
 * plain scalars resolve to int / Fraction / bool / None / str (an expression); YAML 1.1
   surprises are errors, not silent conversions: ``no``/``on``/``yes``/``off`` and leading-zero
   integers such as ``010`` (octal 8 in YAML 1.1);
-* size and nesting are bounded before PyYAML sees the text.
+* line breaks other than LF and CRLF are refused, so that positions are editor lines;
+* size is bounded before PyYAML sees the text, and nesting (from the flat event stream)
+  before it composes nodes.
 """
 from __future__ import annotations
 
@@ -22,11 +24,14 @@ import yaml
 from costmodel.errors import SpecError
 
 MAX_SPEC_BYTES = 1 << 20     # 1 MiB: the largest zoo spec is under 10 KiB
-MAX_NESTING = 64             # flow brackets or indentation levels
+MAX_NUMBER_CHARS = 100      # a plain number longer than this is an error (int() stops at 4300)
+MAX_NESTING = 64             # nested lists/mappings (MobileNetV2's spec needs 11)
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null")}
 _YAML11_BOOLS = {"yes", "no", "on", "off"}   # what PyYAML resolves as bool besides true/false
+_NO_ALIASES = "YAML aliases (*name) are not allowed: use blocks to reuse layers"
+_ODD_BREAK = re.compile("[\x85\u2028\u2029]|\r(?!\n)")
 _INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)$")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+$")
 _FLOAT = re.compile(r"[-+]?([0-9][0-9_]*)?\.[0-9_]+([eE][-+]?[0-9]{1,2})?$|[-+]?[0-9]+[eE][-+]?[0-9]{1,2}$")
@@ -57,14 +62,23 @@ class YMap(YNode):
 
 def load(text: str, file: str = "<spec>") -> YNode:
     """Parse spec text into marked nodes; raise SpecError on anything unsafe or malformed."""
-    _check_size_and_nesting(text, file)
+    if len(text) > MAX_SPEC_BYTES:
+        raise SpecError(f"spec is {len(text)} bytes; the limit is {MAX_SPEC_BYTES}", "", file, 1, 1)
+    _check_line_breaks(text, file)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
+        _check_nesting(text, file, loader)
         node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise SpecError(f"YAML syntax: {e.problem or e.context}", "", file, line, col) from None
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        tab = " (a tab: indent with spaces)" if mark and text[mark.index:mark.index + 1] == "\t" else ""
+        raise SpecError(f"YAML syntax: {e.problem or e.context}{tab}", "", file, line, col) from None
+    except yaml.reader.ReaderError as e:      # a control character: not a MarkedYAMLError
+        line = text.count("\n", 0, e.position) + 1
+        col = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
+        raise SpecError(f"YAML syntax: character #x{e.character:04x} is not allowed "
+                        f"({e.reason})", "", file, line, col) from None
     except yaml.YAMLError as e:
         raise SpecError(f"YAML syntax: {e}", "", file, 1, 1) from None
     if node is None:
@@ -72,28 +86,41 @@ def load(text: str, file: str = "<spec>") -> YNode:
     return _convert(node, file, set())
 
 
-def _check_size_and_nesting(text: str, file: str) -> None:
-    if len(text) > MAX_SPEC_BYTES:
-        raise SpecError(f"spec is {len(text)} bytes; the limit is {MAX_SPEC_BYTES}", "", file, 1, 1)
+def _check_line_breaks(text: str, file: str) -> None:
+    """Refuse the line breaks YAML 1.1 counts but editors do not (U+0085, U+2028, U+2029,
+    a lone CR): with them, PyYAML's line numbers would not match the lines people see."""
+    m = _ODD_BREAK.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        raise SpecError(f"character U+{ord(m.group()):04X} is not allowed: YAML reads it as a "
+                        "line break; use a newline", "", file, line, col)
+
+
+def _check_nesting(text: str, file: str, loader) -> None:
+    """Bound the nesting of mappings and sequences before composing: PyYAML's composer and
+    our converter recurse once per level (deep nesting would crash libyaml's composer with a
+    segmentation fault, or raise RecursionError). The event stream itself is flat. Aliases
+    are refused here too, at the alias (the composed node only knows the anchor's place)."""
     depth = 0
-    for i, ch in enumerate(text):
-        if ch in "[{":
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_NESTING:
-                line = text.count("\n", 0, i) + 1
-                raise SpecError(f"nesting deeper than {MAX_NESTING} levels", "", file, line, 1)
-        elif ch in "]}":
-            depth = max(0, depth - 1)
-    for n, raw in enumerate(text.splitlines(), 1):
-        if len(raw) - len(raw.lstrip(" ")) > 2 * MAX_NESTING * 4:
-            raise SpecError(f"indentation deeper than {2 * MAX_NESTING * 4} columns", "", file, n, 1)
+                m = event.start_mark
+                raise SpecError(f"nesting deeper than {MAX_NESTING} levels of lists and "
+                                "mappings", "", file, m.line + 1, m.column + 1)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            m = event.start_mark
+            raise SpecError(_NO_ALIASES, "", file, m.line + 1, m.column + 1)
 
 
 def _convert(node: yaml.Node, file: str, seen: set) -> YNode:
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if id(node) in seen:
-        raise SpecError("YAML aliases (*name) are not allowed: use blocks to reuse layers",
-                        "", file, line, col)
+        raise SpecError(_NO_ALIASES, "", file, line, col)
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node, file, line, col)
@@ -141,6 +168,9 @@ def _resolve_plain(text: str, file: str, line: int, col: int) -> Any:
     if _LEADING_ZERO.match(text):
         raise SpecError(f"'{text}' has a leading zero (YAML 1.1 reads it as octal); write "
                         f"{text.lstrip('+-0') or '0'}", "", file, line, col)
+    if len(text) > MAX_NUMBER_CHARS and (_INT.match(text) or _FLOAT.match(text)):
+        raise SpecError(f"number '{text[:20]}...' has {len(text)} characters; the limit is "
+                        f"{MAX_NUMBER_CHARS}", "", file, line, col)
     if _INT.match(text):
         return int(text.replace("_", ""))
     if _FLOAT.match(text):
