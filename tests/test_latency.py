@@ -128,8 +128,9 @@ def test_profile_round_trips_through_dump(tmp_path):
     f = tmp_path / "p.yaml"
     f.write_text(profile.dump(p))
     q = profile.load(str(f))
-    assert (q.peak_madds_per_s, q.bandwidth_bytes_per_s, q.efficiency) == \
-        pytest.approx((p.peak_madds_per_s, p.bandwidth_bytes_per_s, p.efficiency), rel=1e-3)
+    assert (q.peak_madds_per_s, q.bandwidth_bytes_per_s) == \
+        pytest.approx((p.peak_madds_per_s, p.bandwidth_bytes_per_s), rel=1e-3)
+    assert q.efficiency == pytest.approx(p.efficiency, rel=1e-3)   # a dict: compared on its own
 
 
 def test_measurement_units_become_seconds_per_batch():

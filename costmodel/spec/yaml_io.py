@@ -73,6 +73,8 @@ def load(text: str, file: str = "<spec>") -> YNode:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         tab = " (a tab: indent with spaces)" if mark and text[mark.index:mark.index + 1] == "\t" else ""
+        if "nesting depth" in str(e.problem):   # libyaml >= 0.2.5 stops at its own limit first
+            raise SpecError(_TOO_DEEP, "", file, line, col) from None
         raise SpecError(f"YAML syntax: {e.problem or e.context}{tab}", "", file, line, col) from None
     except yaml.reader.ReaderError as e:      # a control character: not a MarkedYAMLError
         line = text.count("\n", 0, e.position) + 1
@@ -97,6 +99,9 @@ def _check_line_breaks(text: str, file: str) -> None:
                         "line break; use a newline", "", file, line, col)
 
 
+_TOO_DEEP = f"nesting deeper than {MAX_NESTING} levels of lists and mappings"
+
+
 def _check_nesting(text: str, file: str, loader) -> None:
     """Bound the nesting of mappings and sequences before composing: PyYAML's composer and
     our converter recurse once per level (deep nesting would crash libyaml's composer with a
@@ -108,8 +113,7 @@ def _check_nesting(text: str, file: str, loader) -> None:
             depth += 1
             if depth > MAX_NESTING:
                 m = event.start_mark
-                raise SpecError(f"nesting deeper than {MAX_NESTING} levels of lists and "
-                                "mappings", "", file, m.line + 1, m.column + 1)
+                raise SpecError(_TOO_DEEP, "", file, m.line + 1, m.column + 1)
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
         elif isinstance(event, yaml.AliasEvent):
