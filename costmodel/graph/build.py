@@ -102,15 +102,18 @@ class _Builder:
             raise self.fail(pos, path, f"'{e.text}' is not a finite number")
         return v
 
-    def check_shape(self, s: Shape, pos: Pos, path: str, what: str) -> None:
+    def check_shape(self, s: Shape, pos: Pos, path: str, what) -> None:
+        """`what` names the shape in messages: a str, or a function giving it, called only on
+        failure (formatting a shape, symbolic ones above all, costs more than checking it)."""
         for dim, v in zip(("channels", "height", "width"), (s.c, s.h, s.w)):
             if not num.is_numeric(v):
                 continue
             if not num.is_integer(v) or v < 1:
-                raise self.fail(pos, path, f"{what} has {dim} {v}: sizes must be positive "
-                                f"integers (shape {s})")
+                raise self.fail(pos, path, f"{_text(what)} has {dim} {v}: sizes must be "
+                                f"positive integers (shape {s})")
             if v > MAX_DIM:
-                raise self.fail(pos, path, f"{what} has {dim} {v}, above the limit {MAX_DIM}")
+                raise self.fail(pos, path, f"{_text(what)} has {dim} {v}, above the limit "
+                                f"{MAX_DIM}")
 
     # -- bodies ------------------------------------------------------------------------------
     def body(self, entries: tuple, env: dict, x: Shape, producer: int, prefix: str) -> tuple:
@@ -174,7 +177,7 @@ class _Builder:
             y = layer.out_shape(x)
         except LayerError as err:
             raise self.fail(e.pos, path, f"{err} (input {x})") from None
-        self.check_shape(y, e.pos, path, f"{e.kind} output (input {x})")
+        self.check_shape(y, e.pos, path, lambda: f"{e.kind} output (input {x})")
         return y, self.add_node(Node(path, layer, (producer,), x, (x,), y, e.pos,
                                      self.impl_of(e.kind, e.args)))
 
@@ -311,6 +314,10 @@ def _integer_hint(shapes: list) -> str:
         return ""
     return (f" (a free symbol is not known to be an integer: declare {', '.join(sorted(names))}"
             " with multiple_of, e.g. {default: 224, multiple_of: 1})")
+
+
+def _text(what) -> str:
+    return what() if callable(what) else what
 
 
 def _nan():
