@@ -1,9 +1,12 @@
 """Stage 6: an Analysis → text, markdown, csv or json. Renderers write to a stream."""
 from __future__ import annotations
 
-from typing import TextIO
 
 from costmodel.report import table
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:                 # typing costs ~2 ms at start-up; annotations only
+    from typing import TextIO
 
 FORMATS = ("text", "markdown", "csv", "json")
 
