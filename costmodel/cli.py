@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 import sys
-from typing import TextIO
 
 from costmodel.errors import CostModelError, UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:                 # typing costs ~2 ms at start-up; annotations only
+    from typing import TextIO
 
 
 class _Parser(argparse.ArgumentParser):
@@ -20,14 +22,21 @@ class _Parser(argparse.ArgumentParser):
 
 def _commands(only: str | None = None) -> list:
     """The command modules, in ORDER. When `only` names one (module name = command NAME),
-    import just that one: `costmodel report` must not pay for importing every other command
-    (benchmarks/: the numeric report's cold start is measured against `import yaml`)."""
+    import just that one: `costmodel report` must not pay for importing every other command,
+    nor for `pkgutil` (which imports `inspect` and `typing`), to find it (benchmarks/: the
+    numeric report's cold start is measured against `import yaml`)."""
     import costmodel.commands as pkg
+    if only and only.isidentifier() and not only.startswith("_"):
+        try:
+            mod = importlib.import_module(f"{pkg.__name__}.{only}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{pkg.__name__}.{only}":
+                raise
+        else:
+            if getattr(mod, "NAME", None) == only:
+                return [mod]
+    import pkgutil
     names = [m.name for m in pkgutil.iter_modules(pkg.__path__) if not m.name.startswith("_")]
-    if only in names:
-        mod = importlib.import_module(f"{pkg.__name__}.{only}")
-        if getattr(mod, "NAME", None) == only:
-            return [mod]
     mods = [importlib.import_module(f"{pkg.__name__}.{name}") for name in names]
     return sorted(mods, key=lambda m: getattr(m, "ORDER", 50))
 
