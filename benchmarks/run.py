@@ -267,7 +267,9 @@ def section_cold(args, pycache: str) -> tuple:
             f"{'**yes**' if imp['numpy'] else 'no'}; import self-time by package: "
             + ", ".join(f"{k} {v / 1e3:.1f} ms" for k, v in sorted(imp["by_pkg"].items()))
             + "; costmodel's slowest modules: "
-            + ", ".join(f"{n} {s / 1e3:.1f} ms" for s, n in imp["own"])]
+            + ", ".join(f"{n} {s / 1e3:.1f} ms" for s, n in imp["own"])
+            + " (`-X importtime` does not see modules loaded by `importlib.import_module`: "
+            "the command module and the layer kinds are missing from these figures)"]
     head = {"cold_ratio": ratio, "cold_heavy": heavy, "cold": res, "imports": imp}
     clean_env = dict(env, PYTHONPATH=os.pathsep.join(filter(None, [site_packages(),
                                                                    env.get("PYTHONPATH")])))

@@ -6,28 +6,68 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
+import os
 import sys
-from typing import TextIO
 
 from costmodel.errors import CostModelError, UsageError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:                 # typing costs ~2 ms at start-up; annotations only
+    from typing import TextIO
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, sized without importing `shutil`: argparse makes a formatter
+    for every add_argument (to check the metavar), and shutil, wanted only for
+    get_terminal_size, brings zlib, bz2 and lzma: ~1.6 ms of a cold `costmodel report`.
+    The width rule is shutil's: $COLUMNS, else the terminal's width, else 80; less 2, as
+    argparse does."""
+
+    def __init__(self, prog: str, **kwargs):
+        if kwargs.get("width") is None:
+            kwargs["width"] = _terminal_columns() - 2
+        super().__init__(prog, **kwargs)
+
+
+def _terminal_columns() -> int:
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str):
         raise UsageError(f"{self.prog}: {message}")
 
 
 def _commands(only: str | None = None) -> list:
     """The command modules, in ORDER. When `only` names one (module name = command NAME),
-    import just that one: `costmodel report` must not pay for importing every other command
-    (benchmarks/: the numeric report's cold start is measured against `import yaml`)."""
+    import just that one: `costmodel report` must not pay for importing every other command,
+    nor for `pkgutil` (which imports `inspect` and `typing`), to find it (benchmarks/: the
+    numeric report's cold start is measured against `import yaml`)."""
     import costmodel.commands as pkg
+    if only and only.isidentifier() and not only.startswith("_"):
+        try:
+            mod = importlib.import_module(f"{pkg.__name__}.{only}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{pkg.__name__}.{only}":
+                raise
+        else:
+            if getattr(mod, "NAME", None) == only:
+                return [mod]
+    import pkgutil
     names = [m.name for m in pkgutil.iter_modules(pkg.__path__) if not m.name.startswith("_")]
-    if only in names:
-        mod = importlib.import_module(f"{pkg.__name__}.{only}")
-        if getattr(mod, "NAME", None) == only:
-            return [mod]
     mods = [importlib.import_module(f"{pkg.__name__}.{name}") for name in names]
     return sorted(mods, key=lambda m: getattr(m, "ORDER", 50))
 

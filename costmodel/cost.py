@@ -12,37 +12,45 @@ Bytes are elements × the element size of the chosen dtype.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from costmodel import numbers as num
 from costmodel.graph.build import Graph
 from costmodel.layers.base import Cost
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:                 # typing costs ~2 ms at start-up; annotations only
+    from typing import Any
 
 METRICS = ("params", "madds", "flops", "mem_access")
 DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2, "int8": 1}
 
 
-@dataclass
 class Row:
-    """One line of the cost table: a layer (leaf) or a block/merge group (subtotal)."""
-    path: str
-    kind: str
-    out_shape: Any
-    cost: Cost
-    depth: int
-    leaf: bool
-    index: int = -1       # node index for leaves
-    span: tuple = ()      # (start, end): the graph nodes this row covers
+    """One line of the cost table: a layer (leaf) or a block/merge group (subtotal).
+    (Plain classes rather than dataclasses here: see costmodel/slotted.py.)"""
+    __slots__ = ("path", "kind", "out_shape", "cost", "depth", "leaf", "index", "span")
+
+    def __init__(self, path: str, kind: str, out_shape: Any, cost: Cost, depth: int,
+                 leaf: bool, index: int = -1, span: tuple = ()):
+        self.path, self.kind, self.out_shape, self.cost = path, kind, out_shape, cost
+        self.depth, self.leaf = depth, leaf
+        self.index = index        # node index for leaves
+        self.span = span          # (start, end): the graph nodes this row covers
+
+    def __repr__(self) -> str:
+        return f"Row({self.path!r}, {self.kind!r}, {self.cost!r})"
 
 
-@dataclass
 class Analysis:
-    graph: Graph
-    costs: list           # Cost per node
-    rows: list            # pre-order: group rows before their children
-    totals: Cost
-    params_without_bn: Any
+    """A costed graph. `symbols` (analysis.Symbols) is set by `analysis.analyse`."""
+    __slots__ = ("graph", "costs", "rows", "totals", "params_without_bn", "symbols")
+
+    def __init__(self, graph: Graph, costs: list, rows: list, totals: Cost,
+                 params_without_bn: Any):
+        self.graph = graph
+        self.costs = costs        # Cost per node
+        self.rows = rows          # pre-order: group rows before their children
+        self.totals, self.params_without_bn = totals, params_without_bn
+        self.symbols = None
 
 
 def layer_cost(node) -> Cost:

@@ -5,8 +5,10 @@ jump to it. `SpecErrors` carries several independent errors found in one validat
 """
 from __future__ import annotations
 
-import difflib
-from typing import Iterable
+TYPE_CHECKING = False
+if TYPE_CHECKING:                 # typing costs ~2 ms at start-up; annotations only
+    from typing import Iterable
+
 
 
 class CostModelError(Exception):
@@ -63,6 +65,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     synonym = SYNONYMS.get(str(word).lower())
     if synonym in choices and synonym != word:
         return f" (did you mean '{synonym}'?)"
+    import difflib                # only on the error path: keeps start-up cheap
     close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

@@ -16,7 +16,6 @@ images_per_s → batch/v, s → v, ms → v/1000.
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 from dataclasses import dataclass
 
@@ -98,4 +97,4 @@ def analyse(m: Measurement, cache: dict | None = None):
 def with_input(net, shape: tuple):
     """The network with its input shape replaced by the numbers `shape` (C, H, W)."""
     from costmodel.spec import expr as ex
-    return dataclasses.replace(net, input=tuple(ex.parse(int(d)) for d in shape))
+    return net.replace(input=tuple(ex.parse(int(d)) for d in shape))

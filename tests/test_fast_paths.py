@@ -27,6 +27,45 @@ def test_running_report_imports_no_other_command():
     assert p.stdout.split() == ["['costmodel.commands._options',", "'costmodel.commands.report']"]
 
 
+# Modules the numeric report no longer imports, each measured at start-up (benchmarks/
+# PROFILE.md): records are not dataclasses (dataclasses, inspect); layer kinds and the command
+# are found without pkgutil (inspect, typing); typing names serve annotations only; json, csv
+# and difflib load when used; the help formatter sizes itself without shutil; conventions'
+# rule records load with --convention. Should a newer Python import one of them anyway, drop
+# it from this list.
+AVOIDED = ("dataclasses", "inspect", "typing", "pkgutil", "shutil", "json", "csv", "difflib",
+           "costmodel.conventions.base")
+
+
+def test_numeric_report_imports_none_of_the_avoided_modules():
+    # python -S: no site-packages .pth file may import them first (yaml's directory goes on
+    # PYTHONPATH instead)
+    import yaml
+    site = os.path.dirname(os.path.dirname(yaml.__file__))
+    probe = ("import io, sys; from costmodel.cli import main; "
+             f"code = main(['report', {spec_path('mobilenet_v2.yaml')!r}], io.StringIO()); "
+             f"print(code, sorted(set(sys.modules) & set({AVOIDED!r})))")
+    p = subprocess.run([sys.executable, "-S", "-c", probe], cwd=ROOT, capture_output=True,
+                       text=True, env=dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, site])),
+                       timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ["0", "[]"]
+
+
+def test_help_is_wrapped_as_argparse_would_wrap_it(monkeypatch):
+    # cli._Formatter sizes help like argparse's own formatter (which imports shutil for it)
+    import argparse
+
+    from costmodel.cli import make_parser
+    for columns in ("40", "120"):
+        monkeypatch.setenv("COLUMNS", columns)
+        top = make_parser("report")
+        for parser in (top, top._subparsers._group_actions[0].choices["report"]):
+            ours = parser.format_help()
+            parser.formatter_class = argparse.HelpFormatter
+            assert parser.format_help() == ours, (columns, parser.prog)
+
+
 def test_top_level_help_still_lists_every_command(capsys):
     commands = sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, "costmodel", "commands"))
                       if f.endswith(".py") and not f.startswith("_"))

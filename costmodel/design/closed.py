@@ -13,7 +13,6 @@ floored into a wrong polynomial.
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import sympy
@@ -21,6 +20,7 @@ import sympy
 from costmodel.analysis import analyse, closed_form
 from costmodel.cost import METRICS
 from costmodel.errors import UsageError, did_you_mean, one_of
+from costmodel.layers.base import COST_FIELDS
 from costmodel.symbolic import MakeDivisible
 
 STEPS = (MakeDivisible, sympy.floor, sympy.ceiling)   # piecewise constant atoms
@@ -45,8 +45,8 @@ def with_multiples(net, multiples: dict):
             raise UsageError(f"--multiple-of: unknown symbol '{name}'; symbols: "
                              f"{one_of(symbols)}{did_you_mean(name, symbols)}")
         m, o = m if isinstance(m, tuple) else (m, 0)
-        symbols[name] = dataclasses.replace(symbols[name], multiple_of=m, offset=o)
-    return dataclasses.replace(net, symbols=symbols)
+        symbols[name] = symbols[name].replace(multiple_of=m, offset=o)
+    return net.replace(symbols=symbols)
 
 
 def check_metrics(names: list) -> list:
@@ -80,7 +80,7 @@ def obstacles(analysis, value) -> list:
     for node, cost in zip(analysis.graph.nodes, analysis.costs):
         if not left:
             break
-        values = [getattr(cost, f.name) for f in dataclasses.fields(cost)]
+        values = [getattr(cost, name) for name in COST_FIELDS]
         here = set().union(*(v.atoms(*STEPS) for v in values if hasattr(v, "atoms"))) & left
         for atom in sorted(here, key=sympy.default_sort_key):
             found.append(Obstacle(closed_form(atom, analysis.symbols),

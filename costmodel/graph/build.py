@@ -11,9 +11,6 @@ kind or block (or its `name:`), with a 1-based index when the name repeats in it
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from costmodel import layers, numbers as num
 from costmodel.errors import SpecError
 from costmodel.layers.base import LayerError, LayerKind, Shape
@@ -21,45 +18,57 @@ from costmodel.spec import expr as ex
 from costmodel.spec.model import Call, Layer, Merge, Network, Pos, Repeat, Table
 from costmodel.spec.validate import MAX_DEPTH
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:                 # typing costs ~2 ms at start-up; annotations only
+    from typing import Any
+
 MAX_NODES = 100_000       # bounded work: the largest zoo network has under 1,000 layers
 MAX_WORK = 2 * MAX_NODES  # entries and repeat iterations expanded, layers or not
 MAX_DIM = 2 ** 31         # bounded sizes: channels, height and width
 JOIN_NAMES = {"add": "sum", "mul": "scale", "concat": "join", "split": "join"}
 
 
-@dataclass
 class Node:
-    """One layer in execution order. `inputs` are producer indices (-1: network input)."""
-    path: str
-    layer: LayerKind
-    inputs: tuple
-    x: Shape              # the input (for merges: the shape entering the branches)
-    xs: tuple             # merges: branch outputs; otherwise (x,)
-    y: Shape
-    pos: Pos
-    impl: str | None = None   # how the reference code writes it (`impl:`); None: the default
+    """One layer in execution order. `inputs` are producer indices (-1: network input).
+    (Plain classes rather than dataclasses here: see costmodel/slotted.py.)"""
+    __slots__ = ("path", "layer", "inputs", "x", "xs", "y", "pos", "impl")
+
+    def __init__(self, path: str, layer: LayerKind, inputs: tuple, x: Shape, xs: tuple,
+                 y: Shape, pos: Pos, impl: str | None = None):
+        self.path, self.layer, self.inputs = path, layer, inputs
+        self.x = x                # the input (for merges: the shape entering the branches)
+        self.xs = xs              # merges: branch outputs; otherwise (x,)
+        self.y, self.pos = y, pos
+        self.impl = impl          # how the reference code writes it (`impl:`); None: default
 
     @property
     def kind(self) -> str:
         return self.layer.name
 
+    def __repr__(self) -> str:
+        return f"Node({self.path!r}, {self.kind}, {self.x} → {self.y})"
 
-@dataclass
+
 class Group:
     """A block call or merge: nodes[start:end] of the graph, shown as one folded row."""
-    path: str
-    label: str
-    start: int
-    end: int = 0
+    __slots__ = ("path", "label", "start", "end")
+
+    def __init__(self, path: str, label: str, start: int, end: int = 0):
+        self.path, self.label, self.start, self.end = path, label, start, end
+
+    def __repr__(self) -> str:
+        return f"Group({self.path!r}, {self.label!r}, {self.start}, {self.end})"
 
 
-@dataclass
 class Graph:
-    network: Network
-    env: dict             # symbol → value used
-    input: Shape
-    nodes: list = field(default_factory=list)
-    groups: list = field(default_factory=list)
+    __slots__ = ("network", "env", "input", "nodes", "groups")
+
+    def __init__(self, network: Network, env: dict, input: Shape):
+        self.network = network
+        self.env = env            # symbol → value used
+        self.input = input
+        self.nodes: list = []
+        self.groups: list = []
 
 
 def build(net: Network, env: dict, ideal: bool = False) -> Graph:
@@ -102,15 +111,18 @@ class _Builder:
             raise self.fail(pos, path, f"'{e.text}' is not a finite number")
         return v
 
-    def check_shape(self, s: Shape, pos: Pos, path: str, what: str) -> None:
+    def check_shape(self, s: Shape, pos: Pos, path: str, what) -> None:
+        """`what` names the shape in messages: a str, or a function giving it, called only on
+        failure (formatting a shape, symbolic ones above all, costs more than checking it)."""
         for dim, v in zip(("channels", "height", "width"), (s.c, s.h, s.w)):
             if not num.is_numeric(v):
                 continue
             if not num.is_integer(v) or v < 1:
-                raise self.fail(pos, path, f"{what} has {dim} {v}: sizes must be positive "
-                                f"integers (shape {s})")
+                raise self.fail(pos, path, f"{_text(what)} has {dim} {v}: sizes must be "
+                                f"positive integers (shape {s})")
             if v > MAX_DIM:
-                raise self.fail(pos, path, f"{what} has {dim} {v}, above the limit {MAX_DIM}")
+                raise self.fail(pos, path, f"{_text(what)} has {dim} {v}, above the limit "
+                                f"{MAX_DIM}")
 
     # -- bodies ------------------------------------------------------------------------------
     def body(self, entries: tuple, env: dict, x: Shape, producer: int, prefix: str) -> tuple:
@@ -174,7 +186,7 @@ class _Builder:
             y = layer.out_shape(x)
         except LayerError as err:
             raise self.fail(e.pos, path, f"{err} (input {x})") from None
-        self.check_shape(y, e.pos, path, f"{e.kind} output (input {x})")
+        self.check_shape(y, e.pos, path, lambda: f"{e.kind} output (input {x})")
         return y, self.add_node(Node(path, layer, (producer,), x, (x,), y, e.pos,
                                      self.impl_of(e.kind, e.args)))
 
@@ -311,6 +323,10 @@ def _integer_hint(shapes: list) -> str:
         return ""
     return (f" (a free symbol is not known to be an integer: declare {', '.join(sorted(names))}"
             " with multiple_of, e.g. {default: 224, multiple_of: 1})")
+
+
+def _text(what) -> str:
+    return what() if callable(what) else what
 
 
 def _nan():

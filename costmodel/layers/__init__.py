@@ -1,11 +1,17 @@
-"""The layer-kind registry. Each sibling module defines and registers its kinds; adding a
-kind means adding one module here (plus its tests). Nothing else lists kinds."""
+"""The layer-kind registry. Each module named in MODULES defines and registers its kinds;
+adding a kind means adding its module here, its name to MODULES, and its tests
+(tests/test_layers.py fails when a module of this package is missing from MODULES).
+
+A fixed list rather than `pkgutil.iter_modules`: pkgutil imports `inspect` and `typing`,
+about 6 ms, a seventh of a cold numeric `costmodel report` (benchmarks/PROFILE.md)."""
 from __future__ import annotations
 
 import importlib
-import pkgutil
 
 from costmodel.layers.base import _REGISTRY, LayerKind
+
+MODULES = ("act", "adaptive_pool", "add", "bn", "concat", "conv", "dwconv", "fc", "gap", "lrn",
+           "mul", "pool", "shuffle", "split", "views")
 
 _loaded = False
 
@@ -13,9 +19,8 @@ _loaded = False
 def _load_all() -> None:
     global _loaded
     if not _loaded:
-        for info in pkgutil.iter_modules(__path__):
-            if info.name != "base":
-                importlib.import_module(f"{__name__}.{info.name}")
+        for name in MODULES:
+            importlib.import_module(f"{__name__}.{name}")
         _loaded = True
 
 
@@ -32,10 +37,9 @@ def get(name: str) -> type[LayerKind] | None:
 
 def examples() -> list:
     """(kind name, args, input shape(s), expected fields) for every kind's EXAMPLES."""
-    _load_all()
     out = []
-    for info in pkgutil.iter_modules(__path__):
-        mod = importlib.import_module(f"{__name__}.{info.name}")
+    for name in MODULES:
+        mod = importlib.import_module(f"{__name__}.{name}")
         for ex in getattr(mod, "EXAMPLES", []):
             out.append(ex)
     return out

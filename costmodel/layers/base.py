@@ -13,10 +13,12 @@ Derived: flops = 2·madds + extra_flops; mem_access = read_act + write_act + rea
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import Any, ClassVar
-
 from costmodel import numbers as num
+from costmodel.slotted import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:                 # typing costs ~2 ms at start-up; annotations only
+    from typing import Any, ClassVar
 
 REQUIRED = object()
 
@@ -25,12 +27,12 @@ class LayerError(Exception):
     """A layer that cannot be applied to its input; the builder adds path and position."""
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(Record):
     """A feature map: channels × height × width (batch 1)."""
-    c: Any
-    h: Any
-    w: Any
+    __slots__ = ("c", "h", "w")
+
+    def __init__(self, c: Any, h: Any, w: Any):
+        self.c, self.h, self.w = c, h, w
 
     @property
     def numel(self) -> Any:
@@ -40,15 +42,14 @@ class Shape:
         return "×".join(str(v) for v in (self.c, self.h, self.w))
 
 
-@dataclass(frozen=True)
-class Cost:
+class Cost(Record):
     """Exact cost of one layer (see the module docstring for each field)."""
-    params: Any = 0
-    madds: Any = 0
-    extra_flops: Any = 0
-    read_act: Any = 0
-    write_act: Any = 0
-    read_weight: Any = 0
+    __slots__ = ("params", "madds", "extra_flops", "read_act", "write_act", "read_weight")
+
+    def __init__(self, params: Any = 0, madds: Any = 0, extra_flops: Any = 0,
+                 read_act: Any = 0, write_act: Any = 0, read_weight: Any = 0):
+        self.params, self.madds, self.extra_flops = params, madds, extra_flops
+        self.read_act, self.write_act, self.read_weight = read_act, write_act, read_weight
 
     @property
     def flops(self) -> Any:
@@ -61,20 +62,22 @@ class Cost:
     @staticmethod
     def sum(costs: list["Cost"]) -> "Cost":
         """Field-wise total (one sympy.Add per field when symbolic, never quadratic)."""
-        return Cost(*(num.total(getattr(c, f.name) for c in costs) for f in fields(Cost)))
+        return Cost(*(num.total(getattr(c, name) for c in costs) for name in COST_FIELDS))
 
 
-@dataclass(frozen=True)
-class Arg:
+COST_FIELDS = Cost.__slots__
+
+
+class Arg(Record):
     """A layer argument: spec key (a paper letter), default, type and meaning.
 
     type: 'int' (positive integer), 'nonneg' (integer >= 0), 'size' (positive, any
     expression), 'bool', 'pad' (integer >= 0, 'same' or 'valid'), 'sizes' (list of 'size').
     """
-    name: str
-    default: Any = REQUIRED
-    type: str = "int"
-    doc: str = ""
+    __slots__ = ("name", "default", "type", "doc")
+
+    def __init__(self, name: str, default: Any = REQUIRED, type: str = "int", doc: str = ""):
+        self.name, self.default, self.type, self.doc = name, default, type, doc
 
 
 class LayerKind:

@@ -1,9 +1,12 @@
 """Stage 6: an Analysis → text, markdown, csv or json. Renderers write to a stream."""
 from __future__ import annotations
 
-from typing import TextIO
 
-from costmodel.report import machine, table
+from costmodel.report import table
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:                 # typing costs ~2 ms at start-up; annotations only
+    from typing import TextIO
 
 FORMATS = ("text", "markdown", "csv", "json")
 
@@ -14,7 +17,9 @@ def render(analysis, out: TextIO, fmt: str = "text", depth: int | None = None,
     conventions.Counted) makes the flops column and total that convention's counts."""
     if fmt in ("text", "markdown"):
         table.render(analysis, out, fmt == "markdown", depth, dtype, spec_path, counted)
-    elif fmt == "csv":
+        return
+    from costmodel.report import machine      # json and csv: imported only when asked for
+    if fmt == "csv":
         machine.render_csv(analysis, out, depth, counted)
     else:
         machine.render_json(analysis, out, depth, dtype, spec_path, counted)

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
 
 from costmodel import numbers as num
 from costmodel.analysis import closed_form
 from costmodel.cost import DTYPE_BYTES
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:                 # typing costs ~2 ms at start-up; annotations only
+    from typing import Any
 
 UNITS = ((10 ** 12, "T"), (10 ** 9, "G"), (10 ** 6, "M"), (10 ** 3, "K"))
 

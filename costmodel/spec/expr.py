@@ -18,11 +18,14 @@ import ast
 import math
 import re
 import warnings
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Callable
 
 from costmodel import numbers as num
+from costmodel.slotted import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:                 # typing costs ~2 ms at start-up; annotations only
+    from typing import Any, Callable
 
 MAX_EXPR_CHARS = 500
 MAX_EXPR_NODES = 200
@@ -43,12 +46,12 @@ class ExprError(Exception):
     """A malformed or unsafe expression; the caller adds the spec position."""
 
 
-@dataclass(frozen=True)
-class Expr:
+class Expr(Record):
     """A parsed expression: its source text, its tree and the names it uses."""
-    text: str
-    tree: tuple
-    names: frozenset
+    __slots__ = ("text", "tree", "names")
+
+    def __init__(self, text: str, tree: tuple, names: frozenset):
+        self.text, self.tree, self.names = text, tree, names
 
     def evaluate(self, env: dict, ideal: bool = False) -> Any:
         """Value in `env` (name → int | Fraction | sympy expr). `ideal` drops the rounding

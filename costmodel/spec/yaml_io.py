@@ -15,13 +15,15 @@ object is ever built, then convert nodes ourselves:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
 
 import yaml
 
 from costmodel.errors import SpecError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:                 # typing costs ~2 ms at start-up; annotations only
+    from typing import Any
 
 MAX_SPEC_BYTES = 1 << 20     # 1 MiB: the largest zoo spec is under 10 KiB
 MAX_NUMBER_CHARS = 100      # a plain number longer than this is an error (int() stops at 4300)
@@ -37,27 +39,40 @@ _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+$")
 _FLOAT = re.compile(r"[-+]?([0-9][0-9_]*)?\.[0-9_]+([eE][-+]?[0-9]{1,2})?$|[-+]?[0-9]+[eE][-+]?[0-9]{1,2}$")
 
 
-@dataclass
 class YNode:
-    line: int
-    col: int
+    """A node of the marked tree: its 1-based line and column. (Plain classes rather than
+    dataclasses: see costmodel/slotted.py.)"""
+    __slots__ = ("line", "col")
+
+    def __init__(self, line: int, col: int):
+        self.line, self.col = line, col
 
 
-@dataclass
 class YScalar(YNode):
-    value: Any            # int | Fraction | bool | None | str
-    quoted: bool = False
+    __slots__ = ("value", "quoted")
+
+    def __init__(self, line: int, col: int, value: Any, quoted: bool = False):
+        self.line, self.col = line, col
+        self.value = value        # int | Fraction | bool | None | str
+        self.quoted = quoted
 
 
-@dataclass
 class YSeq(YNode):
-    items: list = field(default_factory=list)
+    __slots__ = ("items",)
+
+    def __init__(self, line: int, col: int, items: list | None = None):
+        self.line, self.col = line, col
+        self.items = [] if items is None else items
 
 
-@dataclass
 class YMap(YNode):
-    items: dict = field(default_factory=dict)      # key str -> YNode
-    key_marks: dict = field(default_factory=dict)  # key str -> (line, col)
+    __slots__ = ("items", "key_marks")
+
+    def __init__(self, line: int, col: int, items: dict | None = None,
+                 key_marks: dict | None = None):
+        self.line, self.col = line, col
+        self.items = {} if items is None else items              # key str -> YNode
+        self.key_marks = {} if key_marks is None else key_marks  # key str -> (line, col)
 
 
 def load(text: str, file: str = "<spec>") -> YNode:
