@@ -1,17 +1,24 @@
-"""The layer-kind registry. Each module named in MODULES defines and registers its kinds;
-adding a kind means adding its module here, its name to MODULES, and its tests
-(tests/test_layers.py fails when a module of this package is missing from MODULES).
+"""The layer-kind registry. Each sibling module defines and registers its kinds; adding a
+kind means adding one module here (plus its tests). Nothing lists kinds by hand.
 
-A fixed list rather than `pkgutil.iter_modules`: pkgutil imports `inspect` and `typing`,
-about 6 ms, a seventh of a cold numeric `costmodel report` (benchmarks/PROFILE.md)."""
+Modules are found by listing this folder with `os` (already imported at start-up) rather
+than `pkgutil.iter_modules`, which imports `inspect` and `typing`: about 6 ms of a cold
+numeric `costmodel report` (benchmarks/PROFILE.md)."""
 from __future__ import annotations
 
 import importlib
+import os
 
 from costmodel.layers.base import _REGISTRY, LayerKind
 
-MODULES = ("act", "adaptive_pool", "add", "bn", "concat", "conv", "dwconv", "fc", "gap", "lrn",
-           "mul", "pool", "shuffle", "split", "views")
+
+def _module_names() -> tuple:
+    folder = os.path.dirname(__file__)
+    return tuple(sorted(f[:-3] for f in os.listdir(folder)
+                        if f.endswith(".py") and f not in ("__init__.py", "base.py")))
+
+
+MODULES = _module_names()
 
 _loaded = False
 
