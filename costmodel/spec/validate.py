@@ -32,9 +32,10 @@ class _Stop(Exception):
 
 
 class _Validator:
-    def __init__(self, file: str):
+    def __init__(self, file: str, root: YNode):
         self.file = file
         self.errors: list[SpecError] = []
+        self.defaulted = _defaulted_args(root)   # kind → args the spec's `defaults` give
         self.kinds = layers.kinds()
         self.blocks: dict[str, YMap] = {}
         self.symbols: set[str] = set()
@@ -397,7 +398,7 @@ class _Validator:
         impl = items.pop("impl", None)
         if required:
             for a in spec_args.values():
-                if a.default is REQUIRED and a.name not in items and a.name not in self._kind_default_names(kind):
+                if a.default is REQUIRED and a.name not in items and a.name not in self.defaulted.get(kind, ()):
                     self.err(node or entry, where, f"missing required argument '{a.name}' of {kind}"
                              f" ({a.doc})" if a.doc else f"missing required argument '{a.name}' of {kind}")
         out = {k: self.arg_value(spec_args[k], v, f"{where}.{k}", scope) for k, v in items.items()}
@@ -415,8 +416,6 @@ class _Validator:
                  f"'{got}'{did_you_mean(got, impls)}")
         return None
 
-    def _kind_default_names(self, kind: str) -> set:
-        return set(getattr(self, "_defaults_seen", {}).get(kind, ()))
 
     def arg_value(self, arg, node: YNode, where: str, scope: set):
         if arg.type == "bool":
@@ -516,12 +515,18 @@ def _collect_calls(body: tuple, out: set) -> None:
                 _collect_calls(b, out)
 
 
+def _defaulted_args(root: YNode) -> dict:
+    """kind → names of the arguments the spec's top-level `defaults` section gives it
+    (such an argument is no longer missing when an entry leaves it out)."""
+    defaults = root.items.get("defaults") if isinstance(root, YMap) else None
+    if not isinstance(defaults, YMap):
+        return {}
+    return {k: set(n.items) if isinstance(n, YMap) else set() for k, n in defaults.items.items()}
+
+
 def validate(root: YNode, file: str = "<spec>") -> Network:
     """Check a loaded spec against the language; raise SpecErrors listing every problem."""
-    v = _Validator(file)
-    if isinstance(root, YMap) and isinstance(root.items.get("defaults"), YMap):
-        v._defaults_seen = {k: set(n.items) if isinstance(n, YMap) else set()
-                            for k, n in root.items["defaults"].items.items()}
+    v = _Validator(file, root)
     try:
         net = v.network(root)
     except _Stop as stop:
