@@ -281,7 +281,7 @@ def test_flops2x_from_measured_quantities(analyses):
 
 @pytest.mark.parametrize("spec, params, madds, measured", [
     # CondenseNet README "529M"/"274M" and 4.8M/2.9M params; exact values: the authors'
-    # utils.measure_model on the converted network (/work/refs zoo measurement, torch 2.13)
+    # utils.measure_model on the converted network (docs/reference-measurements zoo measurement, torch 2.13)
     ("specs/condensenet74_c4_g4.yaml", 4_773_944, 516_640_576, 529_328_264),
     ("specs/condensenet74_c8_g8.yaml", 2_935_416, 261_545_792, 274_233_480),
 ])

@@ -1,7 +1,7 @@
 """Design space (issue 6): formula, sweep, sensitivity, crossover, compare and its plots.
 
 Expected values come from papers (MobileNets eq. 6 and Tables 1, 6, 7; MobileNetV2 Table 1's
-bottleneck cost), from exact counts of reference implementations (copied from /work/refs,
+bottleneck cost), from exact counts of reference implementations (copied from docs/reference-measurements,
 source in each comment), or from hand derivations written below as arithmetic.
 """
 import csv
@@ -24,7 +24,7 @@ V2 = spec_path("mobilenet_v2.yaml")
 ZOO_V1 = spec_path("mobilenet_v1.yaml")       # the zoo's spec, once it exists
 ALPHA, R = sympy.Symbol("alpha", positive=True), sympy.Symbol("resolution", positive=True)
 
-# MobileNetV1 exact counts: /work/refs measured, pytorchcv get_mobilenet(width_scale=a) with
+# MobileNetV1 exact counts: docs/reference-measurements measured, pytorchcv get_mobilenet(width_scale=a) with
 # forward hooks (conv + linear multiply-adds; trainable params). (alpha, resolution) → ...
 V1_EXACT = {(1, 224): (4_231_976, 568_740_352), (1, 192): (4_231_976, 418_121_728),
             (1, 160): (4_231_976, 290_675_200), (1, 128): (4_231_976, 186_400_768),

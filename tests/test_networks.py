@@ -6,7 +6,7 @@ from tests.conftest import spec_path
 def test_resnet18_matches_torchvision():
     a = analyse(load_spec(spec_path("variants/resnet18.yaml")))
     assert a.totals.params == 11_689_512          # torchvision resnet18 num_params
-    assert a.totals.madds == 1_814_073_344        # conv+fc forward hooks (torch 2.13, /work/refs)
+    assert a.totals.madds == 1_814_073_344        # conv+fc forward hooks (torch 2.13, docs/reference-measurements)
     # BN gamma/beta: 2·(64 + 4·64 + 4·128 + 4·256 + 4·512) + 2·(128 + 256 + 512) shortcuts
     assert a.totals.params - a.params_without_bn == 2 * (64 + 4*64 + 4*128 + 4*256 + 4*512) \
         + 2 * (128 + 256 + 512)

@@ -46,7 +46,7 @@ def totals(name, at=None):
 # ---------------------------------------------------------------------------------------------
 # EXACT: (spec, symbol values, params, BN gamma+beta params, madds)
 EXACT = [
-    # MobileNetV1, paper Tables 6-7 and TF-slim mobilenet_v1.md rows. Source: /work/refs
+    # MobileNetV1, paper Tables 6-7 and TF-slim mobilenet_v1.md rows. Source: docs/reference-measurements
     # measured: pytorchcv 0.0.74 get_mobilenet(width_scale=alpha) with the final AvgPool(7)
     # replaced by a global pool, torch 2.13 forward hooks (conv + linear).
     ("mobilenet_v1", {"alpha": 1, "resolution": 224}, 4_231_976, 21_888, 568_740_352),
@@ -66,7 +66,7 @@ EXACT = [
     ("mobilenet_v1", {"alpha": F(1, 4), "resolution": 160}, 470_072, 5_472, 21_059_200),
     ("mobilenet_v1", {"alpha": F(1, 4), "resolution": 128}, 470_072, 5_472, 13_570_048),
     # MobileNetV3: torchvision 0.29.1 num_params; madds by forward hooks (conv + linear),
-    # torch 2.14.1 (/work/refs torchvision.md). 0.75 = MobileNetV3(*_mobilenet_v3_conf(arch,
+    # torch 2.14.1 (docs/reference-measurements torchvision.md). 0.75 = MobileNetV3(*_mobilenet_v3_conf(arch,
     # width_mult=0.75)), which also scales the last channel (1280 -> 960, 1024 -> 768).
     ("mobilenet_v3_large", {}, 5_483_032, 24_400, 216_589_760),
     ("mobilenet_v3_large", {"alpha": F(3, 4)}, 3_377_576, 18_416, 140_033_816),
@@ -90,11 +90,11 @@ EXACT = [
     ("alexnet", {"resolution": 193}, 61_100_840, 0, 531_161_792),
     ("vgg16", {"resolution": 256}, 138_357_544, 0, 20_168_212_480),
     ("vgg16", {"resolution": 320}, 138_357_544, 0, 31_443_288_064),
-    # AlexNet Caffe (bvlc_alexnet, grouped, LRN, 227): /work/refs measured re-implementation.
+    # AlexNet Caffe (bvlc_alexnet, grouped, LRN, 227): docs/reference-measurements measured re-implementation.
     ("alexnet_caffe", {}, 60_965_224, 0, 724_406_816),
-    # Tiny Darknet (cfg/tiny.cfg): /work/refs measured pytorchcv darknet_tiny, hooks.
+    # Tiny Darknet (cfg/tiny.cfg): docs/reference-measurements measured pytorchcv darknet_tiny, hooks.
     ("tiny_darknet", {}, 1_042_104, 4_384, 491_524_096),
-    # Xception at 299: /work/refs measured pytorchcv xception (== Keras), hooks.
+    # Xception at 299: docs/reference-measurements measured pytorchcv xception (== Keras), hooks.
     ("xception", {}, 22_855_952, 54_528, 8_357_403_496),
     # ResNeXt: torchvision num_params; madds by hooks at 224.
     ("resnext50_32x4d", {}, 25_028_904, 68_224, 4_230_479_872),

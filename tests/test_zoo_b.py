@@ -1,7 +1,7 @@
 """Zoo, part B (issue 3): ShuffleNet V1 and V2, CondenseNet-74, IGCV1, IGCV2, IGCV3.
 
 Every expected value is copied from a reference implementation's measured count or a published
-table, with its source in a comment, or derived by hand as arithmetic in the test. "/work/refs
+table, with its source in a comment, or derived by hand as arithmetic in the test. "docs/reference-measurements
 measured" means: counted in a throw-away environment (torch 2.13 CPU, pytorchcv 0.0.74, local
 re-implementations of the official code) with forward hooks: params = trainable tensors,
 madds = Conv2d out.numel()·(Cin/groups)·k² + Linear in·out.
@@ -56,13 +56,13 @@ def millions(x, digits: int = 0):
 # (spec, symbol values, params, madds)
 EXACT = [
     # ShuffleNet V1, Megvii official unit (fc without bias). pytorchcv shufflenet_g{g}_w1 has the
-    # same madds and 1000 more params (its fc bias); /work/refs measured, osmr README params.
+    # same madds and 1000 more params (its fc bias); docs/reference-measurements measured, osmr README params.
     ("shufflenet_v1_g1.yaml", {}, 1_531_936 - 1000, 143_078_976),
     ("shufflenet_v1_g2.yaml", {}, 1_733_848 - 1000, 140_836_512),
     ("shufflenet_v1_g3.yaml", {}, 1_865_728 - 1000, 137_460_672),
     ("shufflenet_v1_g4.yaml", {}, 1_968_344 - 1000, 134_339_776),
     ("shufflenet_v1_g8.yaml", {}, 2_434_768 - 1000, 138_365_952),
-    # Megvii ShuffleNetV1 network.py + blocks.py re-implemented; /work/refs measured
+    # Megvii ShuffleNetV1 network.py + blocks.py re-implemented; docs/reference-measurements measured
     ("shufflenet_v1_g3.yaml", {"alpha": 1}, 1_864_728, 137_460_672),
     ("shufflenet_v1_g3.yaml", {"alpha": 0.5}, 717_324, 37_589_856),
     ("shufflenet_v1_g3.yaml", {"alpha": 1.5}, 3_441_168, 292_443_552),
@@ -71,18 +71,18 @@ EXACT = [
     ("shufflenet_v1_g8.yaml", {"alpha": 0.5}, 1_010_448, 40_469_760),
     ("shufflenet_v1_g8.yaml", {"alpha": 1.5}, 4_268_952, 290_188_800),
     ("shufflenet_v1_g8.yaml", {"alpha": 2}, 6_521_232, 521_942_016),
-    # ShuffleNet V2, Megvii ShuffleNetV2 network.py + blocks.py re-implemented; /work/refs measured
+    # ShuffleNet V2, Megvii ShuffleNetV2 network.py + blocks.py re-implemented; docs/reference-measurements measured
     ("shufflenet_v2_x0_5.yaml", {}, 1_365_792, 40_476_448),
     ("shufflenet_v2_x1_0.yaml", {}, 2_278_760, 145_814_296),
     ("shufflenet_v2_x1_5.yaml", {}, 3_506_720, 298_970_656),
     ("shufflenet_v2_x2_0.yaml", {}, 7_402_600, 590_783_000),
-    # torchvision shufflenet_v2_x*: weights meta num_params; madds by conv+linear hooks (/work/refs)
+    # torchvision shufflenet_v2_x*: weights meta num_params; madds by conv+linear hooks (docs/reference-measurements)
     ("variants/shufflenet_v2_x0_5_torchvision.yaml", {}, 1_366_792, 40_476_448),
     ("variants/shufflenet_v2_x1_0_torchvision.yaml", {}, 2_278_604, 144_907_992),
     ("variants/shufflenet_v2_x1_5_torchvision.yaml", {}, 3_503_624, 295_759_392),
     ("variants/shufflenet_v2_x2_0_torchvision.yaml", {}, 7_393_996, 583_253_464),
     # CondenseNet-74 converted: official condensenet_converted.py re-implemented and pytorchcv
-    # condensenet74_c*_g* (identical); /work/refs measured; osmr README params
+    # condensenet74_c*_g* (identical); docs/reference-measurements measured; osmr README params
     ("condensenet74_c4_g4.yaml", {}, 4_773_944, 516_640_576),
     ("condensenet74_c8_g8.yaml", {}, 2_935_416, 261_545_792),
     # IGCV1: the released MXNet symbols of hellozting/InterleavedGroupConvolutions re-implemented
@@ -108,7 +108,7 @@ def test_exact_params_and_madds(spec, values, params, madds):
 # ---------------------------------------------------------------------------------------------
 # ShuffleNet V1
 
-# (g, Table 1 MFLOPs, pytorchcv madds without its Linear (/work/refs measured))
+# (g, Table 1 MFLOPs, pytorchcv madds without its Linear (docs/reference-measurements measured))
 TABLE1 = [(1, 143, 142_502_976), (2, 140, 140_036_512), (3, 137, 136_500_672),
           (4, 133, 133_251_776), (8, 137, 136_829_952)]
 
@@ -156,7 +156,7 @@ def test_v1_paper_scaled_widths_include_the_fc(alpha, flops, conv_only):
 
 
 # ReLU elements (one per output element of every ReLU call): Megvii re-implementation hooks
-# (/work/refs measured), which ReLU the main branch only in stride-2 units.
+# (docs/reference-measurements measured), which ReLU the main branch only in stride-2 units.
 MEGVII_RELU = [(3, 0.5, 1_287_720), (3, 1, 2_575_440), (3, 1.5, 3_722_040), (3, 2, 5_150_880),
                (8, 0.5, 2_022_720), (8, 1, 3_951_360), (8, 1.5, 5_785_920), (8, 2, 7_902_720)]
 
@@ -200,12 +200,12 @@ def test_v2_table5_rounds_up(width, flops, params):
 
 
 def test_v2_table5_half_x_is_not_round_to_nearest():
-    # 40,476,448 (Megvii and torchvision alike, /work/refs) is 40.48M: nearest gives 40, not 41
+    # 40,476,448 (Megvii and torchvision alike, docs/reference-measurements) is 40.48M: nearest gives 40, not 41
     assert millions(run("shufflenet_v2_x0_5.yaml").totals.madds) == 40
 
 
 # torchvision weights meta "GFLOPS" (conv + linear multiply-adds, 3 decimals) and ReLU output
-# elements from torchvision's module hooks (/work/refs torchvision part A)
+# elements from torchvision's module hooks (docs/reference-measurements torchvision part A)
 TV = [("x0_5", 0.04, 821_632), ("x1_0", 0.145, 1_488_032), ("x1_5", 0.296, 2_076_032),
       ("x2_0", 0.583, 2_792_608)]
 
@@ -219,13 +219,13 @@ def test_v2_torchvision_meta_and_relu(width, gflops, relu):
 
 @pytest.mark.parametrize("width", ["x0_5", "x1_0", "x1_5", "x2_0"])
 def test_v2_megvii_relu_elements_equal_torchvision(width):
-    # /work/refs: Megvii re-implementation hooks count the same ReLU elements as torchvision
+    # docs/reference-measurements: Megvii re-implementation hooks count the same ReLU elements as torchvision
     relu = dict((w, r) for w, _, r in TV)[width]
     assert out_elements(run(f"shufflenet_v2_{width}.yaml"), "relu") == relu
 
 
 def test_v2_torchvision_data_movement_ops():
-    """torch.fx on torchvision shufflenet_v2_x1_0 (/work/refs): Tensor.chunk x13, torch.cat x16
+    """torch.fx on torchvision shufflenet_v2_x1_0 (docs/reference-measurements): Tensor.chunk x13, torch.cat x16
     (818,496 output elements), channel_shuffle's transpose/contiguous x16 (818,496 elements),
     Tensor.mean x1 over 50,176 elements."""
     a = run("variants/shufflenet_v2_x1_0_torchvision.yaml")
@@ -258,7 +258,7 @@ def measure_model(a) -> dict:
 
 
 @pytest.mark.parametrize("spec, conv, readme, official", [
-    # /work/refs: official measure_model re-stated: conv 515,608,576 / 260,513,792, ReLU
+    # docs/reference-measurements: official measure_model re-stated: conv 515,608,576 / 260,513,792, ReLU
     # 11,014,416, pooling 1,672,272, Linear 1,033,000; totals 529,328,264 / 274,233,480
     ("condensenet74_c4_g4.yaml", 515_608_576, 529, 529_328_264),
     ("condensenet74_c8_g8.yaml", 260_513_792, 274, 274_233_480),
@@ -293,7 +293,7 @@ def test_condensenet_layer_structure():
 # ---------------------------------------------------------------------------------------------
 # IGCV1
 
-# README Results table FLOPs (x1e9, 1 decimal); ReLU output elements (/work/refs measured)
+# README Results table FLOPs (x1e9, 1 decimal); ReLU output elements (docs/reference-measurements measured)
 @pytest.mark.parametrize("spec, readme, relu", [("igcv1.yaml", 1.9, 4_616_192),
                                                 ("variants/igcv1_l100m2.yaml", 1.3, 5_958_400)])
 def test_igcv1_readme_flops_are_madds(spec, readme, relu):
@@ -304,7 +304,7 @@ def test_igcv1_readme_flops_are_madds(spec, readme, relu):
 
 def test_igcv1_l16m16_readme_flops_do_not_round():
     a = run("variants/igcv1_l16m16.yaml")
-    assert out_elements(a, "relu") == 9_232_384             # /work/refs measured
+    assert out_elements(a, "relu") == 9_232_384             # docs/reference-measurements measured
     assert rounded(a.totals.madds, 10**9, 1) == 2.3          # README says 2.2 (truncated?)
     assert math.floor(F(a.totals.madds, 10**8)) == 22        # truncation gives 2.2 ...
     l100 = run("variants/igcv1_l100m2.yaml")
@@ -312,7 +312,7 @@ def test_igcv1_l16m16_readme_flops_do_not_round():
 
 
 def test_igcv1_readme_params_are_not_one_convention():
-    # README #Params: L4M32 11.205M, L100M2 8.61M; /work/refs: without BN and fc 11,207,040,
+    # README #Params: L4M32 11.205M, L100M2 8.61M; docs/reference-measurements: without BN and fc 11,207,040,
     # without BN only 8,607,700
     l4 = run("igcv1.yaml")
     l100 = run("variants/igcv1_l100m2.yaml")
@@ -326,7 +326,7 @@ def test_igcv1_readme_params_are_not_one_convention():
 
 def test_igcv3_published_318_is_above_our_count():
     """318 MFLOPs (IGCV3 paper, ShuffleNet V2 Table 8) vs the released model's 312,970,176
-    (/work/refs official symbol): 5.03M more, more than the whole fc (1,280,000)."""
+    (docs/reference-measurements official symbol): 5.03M more, more than the whole fc (1,280,000)."""
     a = run("igcv3.yaml")
     assert millions(a.totals.madds) == 313
     assert millions(318_000_000 - a.totals.madds, 2) == 5.03
@@ -335,7 +335,7 @@ def test_igcv3_published_318_is_above_our_count():
 
 
 @pytest.mark.parametrize("alpha, pytorchcv_m, published, ratio", [
-    # pytorchcv width 0.7 / 1.4: 166.80M / 582.34M (/work/refs); ShuffleNet V2 Table 8
+    # pytorchcv width 0.7 / 1.4: 166.80M / 582.34M (docs/reference-measurements); ShuffleNet V2 Table 8
     # IGCV3-D (0.7) 210 and (1.4) 610 MFLOPs: 210 / 166.80 = 1.26, 610 / 582.34 = 1.05
     (0.7, 166.80, 210, 1.26), (1.4, 582.34, 610, 1.05)])
 def test_igcv3_scaled_widths_do_not_reach_published(alpha, pytorchcv_m, published, ratio):
