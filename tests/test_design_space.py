@@ -305,7 +305,7 @@ def test_sweep_csv_header_and_exact_integers(cli):
     assert rows[0] == ["alpha", "resolution", "madds"]
     assert rows[2] == ["0.35", "224", "59285808"]    # torchvision mobilenet_v2(width_mult=0.35)
     assert rows[1][:2] == ["0.35", "96"]
-    # TF-slim README: mobilenet_v2_0.35_96, 11 million MACs (truncated)
+    # TF-slim README: mobilenet_v2_0.35_96, 11 million multiply-adds ("MACs", truncated)
     assert int(rows[1][2]) // 10**6 == 11
     code, out2, _ = run_cli("report", V2, "--set", "alpha=0.35", "--set", "resolution=96",
                             "--format", "json")

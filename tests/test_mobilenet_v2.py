@@ -21,7 +21,7 @@ def test_params_and_madds_at_224(net):
     assert a.totals.madds // 10**6 == 300         # TF-slim README "300" (values truncated)
 
 
-# Keras mobilenet_v2.py / TF-slim README table (MACs in millions, truncated; params excl. BN),
+# Keras mobilenet_v2.py / TF-slim README table ("Million MACs" column = multiply-adds, truncated; params excl. BN),
 # and exact torchvision counts for the same models (conv+linear hooks, torch 2.14.1).
 RESOLUTIONS = [(224, 300, 300_774_272), (192, 221, 221_316_608), (160, 154, 154_083_200),
                (128, 99, 99_074_048), (96, 56, 56_289_152)]
@@ -34,7 +34,7 @@ def test_resolution_rows(net, r, table, exact):
     assert madds // 10**6 == table
 
 
-# (alpha, TF-slim MACs truncated, TF-slim params excl. BN in M, torchvision params, madds)
+# (alpha, TF-slim multiply-adds in M truncated, TF-slim params excl. BN in M, torchvision params, madds)
 WIDTHS = [(F(14, 10), 582, "6.06", 6_108_776, 582_195_824),
           (F(13, 10), 509, "5.34", 5_386_792, 509_374_560),
           (F(3, 4), 209, "2.61", 2_636_424, 209_069_792),
@@ -51,7 +51,7 @@ def test_width_rows(net, alpha, table, table_params, params, madds):
 
 
 def test_alpha_half_at_160_matches_tf_slim_table(net):
-    # TF-slim README: mobilenet_v2_0.5_160: 50 M MACs (truncated)
+    # TF-slim README: mobilenet_v2_0.5_160: 50 M multiply-adds ("MACs", truncated)
     assert analyse(net, {"alpha": F(1, 2), "resolution": 160}).totals.madds // 10**6 == 50
 
 

@@ -183,9 +183,9 @@ def test_the_registry_agrees_with_the_papers(built):
     c1, c2, g, c, m, M, N = sp.symbols("c1 c2 g c m M N", positive=True)
     h, w, k, D = sp.symbols("h w k D_F", positive=True, integer=True)
     cases = [
-        # ShuffleNet V2 eq. 1: MAC = hw(c1 + c2) + c1·c2
+        # ShuffleNet V2 eq. 1: mem_access = hw(c1 + c2) + c1·c2
         (_origin(built["g1"], "mem_access of conv"), h * w * (c1 + c2) + c1 * c2),
-        # ShuffleNet V2 G2: MAC = hw(c1 + c2) + c1·c2/g
+        # ShuffleNet V2 G2: mem_access = hw(c1 + c2) + c1·c2/g
         (_origin(built["g2"], "mem_access of conv"), h * w * (c1 + c2) + c1 * c2 / g),
         # MobileNets eq. 2: D_K·D_K·M·N·D_F·D_F
         (_origin(built["dwsep"], "madds of conv(c=N, k=k"), k * k * M * N * D * D),
@@ -234,7 +234,7 @@ def test_table1_every_configuration():
         assert conv.mem_access == 56 * 56 * (c1 + c2) + c1 * c2
         assert net.madds == 10 * (56 * 56 * c1 * c2 + 56 * 56 * c2 * c1)      # 10 blocks
         assert net.mem_access == 10 * 2 * (56 * 56 * (c1 + c2) + c1 * c2)
-    # /work/shared/references.md shufflenet_v2_G1, (c1, c2) = (36, 432): B 48,771,072, MAC 1,483,200
+    # /work/shared/references.md shufflenet_v2_G1, (c1, c2) = (36, 432): B 48,771,072, mem_access 1,483,200
     assert (rows[3][3].madds, rows[3][3].mem_access) == (48_771_072, 1_483_200)
 
 
@@ -248,7 +248,7 @@ def test_table2_every_configuration():
         assert conv.mem_access == 56 * 56 * (c + c) + c * c // g
         assert net.mem_access == 10 * conv.mem_access
         assert bool(note) == (c % g != 0)      # only 180 channels in 8 groups
-    # /work/shared/references.md shufflenet_v2_G2, g = 8, c = 360: B 50,803,200, MAC 2,274,120
+    # /work/shared/references.md shufflenet_v2_G2, g = 8, c = 360: B 50,803,200, mem_access 2,274,120
     assert (rows[3][2].madds, rows[3][2].mem_access) == (50_803_200, 2_274_120)
 
 

@@ -50,7 +50,7 @@ EXAMPLES = [
     {"kind": "conv", "args": {"c": 512, "k": 3}, "x": (512, 14, 14), "out": (512, 14, 14),
      "cost": {"madds": 3*3*512*512 * 14*14, "params": 3*3*512*512,
               "mem_access": 14*14*512 + 14*14*512 + 3*3*512*512}},
-    # ShuffleNet V2 Table 1 row 1: 1x1 conv 128 -> 128 at 56x56: B = 51,380,224, MAC = 819,200
+    # ShuffleNet V2 Table 1 row 1: 1x1 conv 128 -> 128 at 56x56: B = 51,380,224 madds, mem_access 819,200
     {"kind": "conv", "args": {"c": 128, "k": 1}, "x": (128, 56, 56), "out": (128, 56, 56),
      "cost": {"madds": 56*56*128*128, "mem_access": 56*56*(128 + 128) + 128*128}},
     # stride 2, padding 1, bias: 3x224x224 -> 32x112x112 (MobileNetV2 stem, with a bias)

@@ -3,7 +3,7 @@
 Element-wise ops (ReLU, AddTensor, AddBias, ...) have no multiply-adds, so madds say they are
 free; their memory access per arithmetic op, mem_access/flops, is bounded below by a positive
 constant for every element-wise kind in the registry. The paper also counts depthwise convs
-as element-wise "as they also have a high MAC/FLOPs ratio": mem_access/madds ≥ 2/k². A c×c
+as element-wise for their high memory-access-to-FLOPs ratio (the paper's words: "MAC/FLOPs"): mem_access/madds ≥ 2/k². A c×c
 1×1 conv instead has mem_access/madds = 2/c + 1/(h·w), which falls towards 0 as c and h·w
 grow. On each zoo spec, element-wise ops and depthwise convs take a larger share of
 mem_access than of madds.
