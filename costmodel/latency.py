@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from costmodel import numbers as num
 from costmodel.errors import UsageError
 from costmodel.profile import Profile
+from costmodel.layers.conv import grouping
 
 CATEGORIES = ("dense", "grouped", "depthwise", "elementwise")
 # the linear parameters: seconds per unit of each term
@@ -88,14 +89,7 @@ class Estimate:
 
 def category(node) -> str:
     """The kind of work a node does (see the module docstring)."""
-    name = node.layer.name
-    if name == "fc" or (name == "conv" and node.layer.g == 1):
-        return "dense"
-    if name == "dwconv" or (name == "conv" and node.layer.g == node.x.c == node.y.c):
-        return "depthwise"
-    if name == "conv":
-        return "grouped"
-    return "elementwise"
+    return grouping(node) or "elementwise"
 
 
 def _numeric(v) -> float:

@@ -29,6 +29,19 @@ def conv_cost(x: Shape, y: Shape, k, g, bias: bool) -> Cost:
                 read_act=x.numel, write_act=y.numel, read_weight=weights + biases)
 
 
+def grouping(node) -> str | None:
+    """'dense', 'grouped' or 'depthwise' for a conv/dwconv/fc node (None for other kinds).
+
+    Depthwise is dwconv, or a conv whose groups equal its input and output channels (g > 1);
+    fc and g = 1 convs are dense. The one place that decides it (latency shares, proofs G4)."""
+    name, g = node.layer.name, getattr(node.layer, "g", 1)
+    if name == "fc" or (name == "conv" and g == 1):
+        return "dense"
+    if name == "dwconv" or (name == "conv" and g == node.x.c == node.y.c):
+        return "depthwise"
+    return "grouped" if name == "conv" else None
+
+
 @register
 class Conv(LayerKind):
     """conv: convolution (groups g; g = c_in = c_out is depthwise). See module docstring."""

@@ -90,10 +90,8 @@ def load_zoo(paths: list) -> list:
 
 def is_depthwise(node: Any) -> bool:
     """dwconv, or a conv whose groups equal its input and output channels (g > 1)."""
-    if node.kind == "dwconv":
-        return True
-    g = getattr(node.layer, "g", 1)
-    return node.kind == "conv" and g != 1 and node.x.c == g and node.y.c == g
+    from costmodel.layers.conv import grouping
+    return grouping(node) == "depthwise"
 
 
 
